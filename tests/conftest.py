@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from triage import scoring, selectors
+
+SEED = importlib.import_module("triage.migrations.0002_seed_clinical_content")
+EXAMPLES = json.loads((Path(__file__).parent / "data" / "triage_examples.json").read_text())["cases"]
+
+
+def seed_ruleset() -> scoring.Ruleset:
+    """The seeded clinical content as a Ruleset, built without a database."""
+    questions = tuple(
+        scoring.Question(
+            code=code,
+            kind=kind,
+            group=group,
+            text=text,
+            help_text=help_text,
+            summary=summary,
+            prompts_assessment=prompts,
+            advice=advice,
+            order=order,
+        )
+        for order, code, kind, group, text, help_text, summary, prompts, advice in SEED.QUESTIONS
+    )
+    conditions = tuple(
+        scoring.Condition(slug=slug, name=name, threshold=0.4, weights=tuple(weights.items()), order=order)
+        for order, slug, name, _summary, _care, weights in SEED.CONDITIONS
+    )
+    return scoring.Ruleset(version=1, questions=questions, conditions=conditions)
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> scoring.Ruleset:
+    return seed_ruleset()
+
+
+@pytest.fixture
+def db_ruleset(db) -> scoring.Ruleset:
+    """The ruleset as published in the test database by the seed migration."""
+    return selectors.ruleset_get()
+
+
+def all_answers(ruleset: scoring.Ruleset, kinds: tuple[str, ...], yes: set[str] = frozenset()) -> dict[str, str]:
+    return {q.code: "yes" if q.code in yes else "no" for q in ruleset.questions_of_kind(*kinds)}

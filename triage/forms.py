@@ -1,0 +1,216 @@
+"""The questionnaire's step forms.
+
+Forms are built from the questions (and clinics) passed in: none of them
+queries the database, so a step costs the same whatever the content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+from .models import Clinic, PainDuration, QuestionGroup
+
+YES, NO = "yes", "no"
+YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
+GROUP_LABELS = dict(QuestionGroup.choices)
+
+
+def _helper(layout: Layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the wizard template owns the <form> and its buttons
+    helper.disable_csrf = True
+    helper.layout = layout
+    return helper
+
+
+class YesNoQuestionsForm(forms.Form):
+    """One required yes/no question per ``scoring.Question`` passed in, grouped as the patient sees them."""
+
+    def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = tuple(questions)
+        groups: dict[str, list[str]] = {}
+        for question in self.questions:
+            self.fields[question.code] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help_text,
+                choices=YES_NO_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose yes or no for this question.")},
+            )
+            groups.setdefault(question.group, []).append(question.code)
+        self.helper = _helper(self._layout(groups))
+
+    def _layout(self, groups: dict[str, list[str]]) -> Layout:
+        if len(groups) == 1:
+            return Layout(*(InlineRadios(code) for codes in groups.values() for code in codes))
+        return Layout(
+            *(
+                Fieldset(GROUP_LABELS.get(group, group), *(InlineRadios(code) for code in codes))
+                for group, codes in groups.items()
+            )
+        )
+
+    def answers(self) -> dict[str, bool]:
+        """The cleaned answers keyed by question code."""
+        return {question.code: self.cleaned_data[question.code] == YES for question in self.questions}
+
+    def yes_codes(self) -> list[str]:
+        return [code for code, value in self.answers().items() if value]
+
+
+class SafetyForm(YesNoQuestionsForm):
+    """Red-flag screening: asked before anything else."""
+
+
+class SymptomsForm(YesNoQuestionsForm):
+    """Where it hurts and how."""
+
+
+class FeetForm(YesNoQuestionsForm):
+    """Feet, gait and movement: the foot drivers and signs."""
+
+
+INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
+
+
+class DurationForm(forms.Form):
+    """How long the pain has lasted and how bad it is."""
+
+    pain_duration = forms.ChoiceField(
+        label=_("How long have you had this pain?"),
+        choices=PainDuration.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how long you have had the pain.")},
+    )
+    pain_intensity = forms.TypedChoiceField(
+        label=_("How bad is the pain on a typical day?"),
+        help_text=_("0 means no pain at all. 10 means the worst pain you can imagine."),
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "intensity"}),
+        error_messages={
+            "required": _("Choose a number from 0 to 10 for how bad the pain is."),
+            "invalid_choice": _("Choose a number from 0 to 10 for how bad the pain is."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Layout(
+                Field("pain_duration"),
+                InlineRadios("pain_intensity", template="triage/_intensity_field.html"),
+            )
+        )
+
+
+# Digits with optional spaces, dashes, brackets and a leading +; 7 to 15 digits.
+PHONE_RE = re.compile(r"^\+?[\d\s()-]+$")
+
+
+class ContactForm(forms.Form):
+    """Optional: a preferred clinic, and contact details only with consent."""
+
+    clinic = forms.TypedChoiceField(
+        label=_("Which clinic would suit you best?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Optional. You can change your mind when you book."),
+    )
+    contact_consent = forms.BooleanField(
+        label=_("I would like the clinic to contact me about these answers"),
+        required=False,
+        help_text=_("Leave this unticked to stay anonymous. We only use your details to contact you about this."),
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    contact_email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address like name@example.com.")},
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, help_text=_("A mobile or landline number.")
+    )
+
+    def __init__(self, *args, clinics: Sequence[Clinic], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinic"].choices = [("", _("No preference"))] + [
+            (str(clinic.pk), f"{clinic.name} ({clinic.region})" if clinic.region else clinic.name) for clinic in clinics
+        ]
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.helper = _helper(
+            Layout(
+                Field("clinic"),
+                Fieldset(
+                    _("Would you like us to contact you?"),
+                    Field("contact_consent"),
+                    Field("contact_name"),
+                    Field("contact_email"),
+                    Field("contact_phone"),
+                ),
+            )
+        )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and (not PHONE_RE.match(phone) or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
+            raise forms.ValidationError(
+                _("Enter a phone number using digits, like 021 123 4567."), code="invalid_phone"
+            )
+        return phone
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name = (cleaned.get("contact_name") or "").strip()
+        cleaned["contact_name"] = name
+        # A detail that failed its own check still counts as given.
+        reachable = bool(
+            cleaned.get("contact_email")
+            or cleaned.get("contact_phone")
+            or "contact_email" in self.errors
+            or "contact_phone" in self.errors
+        )
+        given = bool(name) or reachable
+        if cleaned.get("contact_consent"):
+            if not name:
+                self.add_error(
+                    "contact_name",
+                    forms.ValidationError(_("Tell us your name so we know who to ask for."), code="name_required"),
+                )
+            if not reachable:
+                self.add_error(
+                    "contact_phone",
+                    forms.ValidationError(
+                        _("Give an email address or a phone number so we can reach you."), code="contact_required"
+                    ),
+                )
+        elif given:
+            self.add_error(
+                "contact_consent",
+                forms.ValidationError(
+                    _("Tick this box if you want us to contact you, or clear your details to stay anonymous."),
+                    code="consent_required",
+                ),
+            )
+        return cleaned
+
+    def contact(self) -> tuple[int | None, dict[str, str]]:
+        """The chosen clinic's id, and the contact details (empty without consent)."""
+        details = (
+            {key: self.cleaned_data[key] for key in ("contact_name", "contact_email", "contact_phone")}
+            if self.cleaned_data.get("contact_consent")
+            else {}
+        )
+        return self.cleaned_data.get("clinic"), details

@@ -1,0 +1,114 @@
+"""Create realistic demo submissions, scored by the real scoring, in bulk.
+
+    python manage.py seed_demo --submissions 100000
+
+Each made-up person has a "picture" (one of the conditions, a mix, nothing in
+particular, or a red flag), answers drawn from it with some noise, feet and
+movement signs, a duration and an intensity, spread over recent weeks.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from triage import scoring, selectors, services
+from triage.models import Clinic, Submission, Suggestion
+
+BATCH_SIZE = 2000
+FIRST_NAMES = ["Aroha", "Ben", "Mere", "Sam", "Priya", "Tom", "Hana", "Li", "Grace", "Wiremu", "Sione", "Emma"]
+LAST_NAMES = ["Smith", "Ngata", "Patel", "Wilson", "Chen", "Brown", "Tane", "Taylor", "Fifita", "Walker"]
+
+
+def _demo_answers(rng: random.Random, ruleset: scoring.Ruleset) -> tuple[dict[str, bool], str, int | None]:
+    red_flags = ruleset.questions_of_kind(scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+    symptoms = [q.code for q in ruleset.questions_of_kind(scoring.SYMPTOM)]
+    drivers = [q.code for q in ruleset.questions_of_kind(scoring.DRIVER)]
+    answers = {q.code: False for q in ruleset.questions}
+
+    roll = rng.random()
+    if roll < 0.02:
+        answers[rng.choice([q.code for q in red_flags if q.kind == scoring.EMERGENCY])] = True
+        # The questionnaire stops after a red flag: nothing else was asked.
+        return {q.code: answers[q.code] for q in red_flags}, "", None
+    if roll < 0.06:
+        answers[rng.choice([q.code for q in red_flags if q.kind == scoring.DOCTOR_TODAY])] = True
+        return {q.code: answers[q.code] for q in red_flags}, "", None
+
+    pictures = rng.sample(ruleset.conditions, k=rng.choice([0, 1, 1, 1, 2]))
+    for condition in pictures:
+        for code, _weight in condition.weights:
+            if ruleset.by_code[code].kind == scoring.SYMPTOM and rng.random() < 0.7:
+                answers[code] = True
+    for code in symptoms:  # noise: the odd unrelated symptom
+        if rng.random() < 0.05:
+            answers[code] = True
+    for code in drivers:
+        if rng.random() < 0.08:
+            answers[code] = True
+    duration = rng.choices(scoring.DURATIONS, weights=[5, 3, 2])[0]
+    intensity = min(10, max(0, round(rng.gauss(5, 2))))
+    return answers, duration, intensity
+
+
+class Command(BaseCommand):
+    help = "Create N realistic demo submissions through the real scoring (bulk, fast)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--submissions", type=int, default=200, help="How many to create (default 200).")
+        parser.add_argument("--days", type=int, default=120, help="Spread them over this many past days.")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeatable data.")
+
+    def handle(self, *args, submissions: int, days: int, seed: int | None, **options) -> None:
+        if submissions < 0:
+            raise CommandError("--submissions must be 0 or more.")
+        if days < 1:
+            raise CommandError("--days must be 1 or more.")
+        started = time.perf_counter()
+        rng = random.Random(seed)
+        ruleset = selectors.ruleset_get()
+        clinic_ids = list(Clinic.objects.values_list("pk", flat=True))
+        now = timezone.now()
+        created = 0
+        while created < submissions:
+            size = min(BATCH_SIZE, submissions - created)
+            batch = [self._build(rng, ruleset, clinic_ids, now, days) for _ in range(size)]
+            try:
+                with transaction.atomic():
+                    Submission.objects.bulk_create([submission for submission, _ in batch])
+                    Suggestion.objects.bulk_create(
+                        suggestion
+                        for submission, assessment in batch
+                        for suggestion in services.suggestions_build(submission=submission, assessment=assessment)
+                    )
+            except IntegrityError:
+                continue  # a reference collided with an existing one: build this batch again
+            created += size
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"Created {created} demo submissions in {elapsed:.1f} s.")
+
+    def _build(self, rng, ruleset, clinic_ids, now, days):
+        answers, duration, intensity = _demo_answers(rng, ruleset)
+        contact = None
+        if rng.random() < 0.3:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            contact = services.ContactDetails(
+                name=f"{first} {last}",
+                email=f"{first}.{last}@example.com".lower() if rng.random() < 0.7 else "",
+                phone=f"021 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+            )
+        submission, assessment = services.submission_build(
+            ruleset=ruleset,
+            answers=answers,
+            pain_duration=duration,
+            pain_intensity=intensity,
+            clinic_id=rng.choice([*clinic_ids, None]) if clinic_ids else None,
+            contact=contact,
+        )
+        submission.created_at = now - timedelta(seconds=rng.randint(0, days * 86400))
+        return submission, assessment

@@ -1,0 +1,272 @@
+"""Clinical content (conditions, questions, weights, clinics), published
+ruleset versions, and the submissions patients make.
+
+Content rows are the *draft*: staff edit them in the admin. Publishing copies
+them into an immutable RulesetVersion, which is what patients see and what
+scores their answers, so a half-finished edit never reaches a patient and a
+past result can always be traced to the exact rules that produced it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionKind(models.TextChoices):
+    EMERGENCY = "emergency", _("Red flag: emergency now")
+    DOCTOR_TODAY = "doctor_today", _("Red flag: see a doctor today")
+    SYMPTOM = "symptom", _("Symptom")
+    DRIVER = "driver", _("Foot driver or sign")
+
+
+class QuestionGroup(models.TextChoices):
+    SAFETY = "safety", _("Safety")
+    HIP = "hip", _("Hip")
+    GROIN = "groin", _("Groin")
+    LEG = "leg", _("Leg")
+    BACK = "back", _("Lower back")
+    FEET = "feet", _("Feet")
+    MOVEMENT = "movement", _("Movement")
+
+
+class PainDuration(models.TextChoices):
+    UNDER_6_WEEKS = "under_6_weeks", _("Less than 6 weeks")
+    SIX_TO_12_WEEKS = "6_to_12_weeks", _("6 to 12 weeks")
+    OVER_12_WEEKS = "over_12_weeks", _("More than 12 weeks")
+
+
+class Disposition(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency: call 111")
+    SEE_DOCTOR_TODAY = "see_doctor_today", _("See a doctor today")
+    BOOK_ASSESSMENT = "book_assessment", _("Book an assessment")
+    SELF_CARE = "self_care", _("Self-care for now")
+
+
+class Condition(models.Model):
+    # The slug is the key: stable by design, and a suggestion can be stored
+    # against it without looking the condition up first.
+    slug = models.SlugField(_("slug"), primary_key=True, help_text=_("Stable identifier; do not change."))
+    name = models.CharField(_("name"), max_length=100)
+    summary = models.TextField(_("plain summary"), help_text=_("What it is, in plain words a patient understands."))
+    clinic_care = models.TextField(
+        _("what the clinic does"), help_text=_("How the clinic assesses and treats it, in plain words.")
+    )
+    threshold = models.DecimalField(
+        _("suggestion threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.40,
+        validators=[MinValueValidator(0.01), MaxValueValidator(1)],
+        help_text=_("Normalised score (0 to 1) at or above which the condition is suggested."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Stable identifier used by scoring, exports and integrations; do not change."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    group = models.CharField(_("group"), max_length=20, choices=QuestionGroup.choices)
+    text = models.CharField(_("question"), max_length=200, help_text=_("As the patient reads it."))
+    help_text = models.CharField(
+        _("help text"), max_length=300, blank=True, help_text=_("A short explanation under the question.")
+    )
+    summary = models.CharField(
+        _("answer in plain words"),
+        max_length=150,
+        help_text=_('How a "yes" reads back on the result, e.g. "Pain when lying on that side".'),
+    )
+    advice = models.TextField(
+        _("what helps"), blank=True, help_text=_("For foot drivers and signs: what the clinic can do about it.")
+    )
+    prompts_assessment = models.BooleanField(
+        _("reason to be assessed"),
+        default=False,
+        help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ConditionWeight(models.Model):
+    """How much a "yes" to a question counts towards a condition.
+
+    A symptom's weight counts towards the condition's score and its total; a
+    foot driver's weight only adds to a score that symptoms have already
+    started, so a driver alone never suggests a condition.
+    """
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="weights", verbose_name=_("condition")
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="weights",
+        verbose_name=_("question"),
+        limit_choices_to={"kind__in": [QuestionKind.SYMPTOM, QuestionKind.DRIVER]},
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 (weak link) to 10 (telling sign). Symptoms are usually 1 to 3, drivers 1."),
+    )
+
+    class Meta:
+        verbose_name = _("weight")
+        verbose_name_plural = _("weights")
+        ordering = ["condition", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "question"], name="unique_condition_question_weight")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition} ← {self.question} ({self.weight})"
+
+
+class Clinic(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    booking_url = models.URLField(_("online booking link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RulesetVersion(models.Model):
+    """An immutable, published snapshot of all clinical content."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    content = models.JSONField(_("content"), help_text=_("Conditions, questions and weights as published."))
+    note = models.CharField(_("what changed"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("ruleset version")
+        verbose_name_plural = _("ruleset versions")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class Submission(models.Model):
+    reference = models.CharField(_("reference"), max_length=8, unique=True)
+    token = models.CharField(_("result token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
+    ruleset_version = models.ForeignKey(
+        RulesetVersion,
+        on_delete=models.PROTECT,
+        to_field="number",
+        related_name="submissions",
+        verbose_name=_("ruleset version"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, help_text=_("Question code to yes (true) or no (false)."))
+    pain_duration = models.CharField(_("pain duration"), max_length=20, choices=PainDuration.choices, blank=True)
+    pain_intensity = models.PositiveSmallIntegerField(
+        _("pain intensity"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("preferred clinic"),
+    )
+    contact_consent = models.BooleanField(_("agreed to be contacted"), default=False)
+    contact_name = models.CharField(_("name"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices, db_index=True)
+    result = models.JSONField(
+        _("result"), default=dict, help_text=_("The full scoring result as computed at the time.")
+    )
+    # Set once per questionnaire run, so a double-clicked or replayed final
+    # submit finds the stored submission instead of making a second one.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_intensity__isnull=True) | models.Q(pain_intensity__lte=10),
+                name="pain_intensity_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contact_consent=True)
+                | (models.Q(contact_name="") & models.Q(contact_email="") & models.Q(contact_phone="")),
+                name="contact_details_only_with_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Suggestion(models.Model):
+    """A condition suggested to a patient, as scored at the time."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("submission")
+    )
+    condition = models.ForeignKey(
+        Condition, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("condition")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["submission", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "rank"], name="unique_suggestion_rank"),
+            models.UniqueConstraint(fields=["submission", "condition"], name="unique_suggestion_condition"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} #{self.rank}: {self.condition}"

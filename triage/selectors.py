@@ -1,0 +1,198 @@
+"""Reads: rows in, plain data out, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from . import scoring
+from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, Submission
+
+
+class NoPublishedRuleset(Exception):
+    """No ruleset has been published yet (the seed migration has not run)."""
+
+
+def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
+    """Build the scoring Ruleset from a published (or draft) content snapshot."""
+    return scoring.Ruleset(
+        version=number,
+        questions=tuple(
+            scoring.Question(
+                code=q["code"],
+                kind=q["kind"],
+                group=q["group"],
+                text=q["text"],
+                help_text=q["help_text"],
+                summary=q["summary"],
+                advice=q["advice"],
+                prompts_assessment=q["prompts_assessment"],
+                order=q["order"],
+            )
+            for q in content["questions"]
+        ),
+        conditions=tuple(
+            scoring.Condition(
+                slug=c["slug"],
+                name=c["name"],
+                threshold=float(c["threshold"]),
+                weights=tuple((code, int(weight)) for code, weight in c["weights"]),
+                summary=c["summary"],
+                clinic_care=c["clinic_care"],
+                order=c["order"],
+            )
+            for c in content["conditions"]
+        ),
+    )
+
+
+@lru_cache(maxsize=16)
+def _ruleset_cached(pk: int, number: int, published_at: datetime) -> scoring.Ruleset:
+    # Published versions never change, so a parsed copy can be kept for the
+    # life of the process. The key includes the publish time so a test
+    # database that reuses a primary key never serves a stale copy.
+    content = RulesetVersion.objects.values_list("content", flat=True).get(pk=pk)
+    return ruleset_from_content(number=number, content=content)
+
+
+def ruleset_get() -> scoring.Ruleset:
+    """The latest published ruleset: one query when its parse is cached."""
+    row = RulesetVersion.objects.order_by("-number").values_list("pk", "number", "published_at").first()
+    if row is None:
+        raise NoPublishedRuleset("No clinical ruleset has been published; run the migrations.")
+    return _ruleset_cached(*row)
+
+
+def ruleset_get_version(*, version: RulesetVersion) -> scoring.Ruleset:
+    """A specific published ruleset (its row loaded without its content)."""
+    return _ruleset_cached(version.pk, version.number, version.published_at)
+
+
+def draft_content_get() -> dict:
+    """The content as currently edited in the admin, in the snapshot format."""
+    weights: dict[str, list[list]] = {}
+    for condition_id, code, weight in ConditionWeight.objects.values_list(
+        "condition_id", "question__code", "weight"
+    ).order_by("question__order", "question__code"):
+        weights.setdefault(condition_id, []).append([code, weight])
+    return {
+        "questions": list(
+            Question.objects.values(
+                "code", "kind", "group", "text", "help_text", "summary", "advice", "prompts_assessment", "order"
+            )
+        ),
+        "conditions": [
+            {
+                "slug": c["slug"],
+                "name": c["name"],
+                "summary": c["summary"],
+                "clinic_care": c["clinic_care"],
+                "threshold": str(c["threshold"]),
+                "order": c["order"],
+                "weights": weights.get(c["slug"], []),
+            }
+            for c in Condition.objects.values("slug", "name", "summary", "clinic_care", "threshold", "order")
+        ],
+    }
+
+
+def clinic_list() -> list[Clinic]:
+    return list(Clinic.objects.all())
+
+
+def submission_get_by_token(*, token: str) -> Submission | None:
+    """The submission behind a result link, with its clinic and ruleset row (not its content)."""
+    return (
+        Submission.objects.select_related("clinic", "ruleset_version")
+        .defer("ruleset_version__content")
+        .filter(token=token)
+        .first()
+    )
+
+
+# --- The result page, assembled for the template --------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    code: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class SuggestedCondition:
+    slug: str
+    name: str
+    summary: str
+    clinic_care: str
+    score: float
+    why: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class DriverLine:
+    code: str
+    summary: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    submission: Submission
+    disposition: str
+    red_flags: tuple[AnswerLine, ...]
+    suggestions: tuple[SuggestedCondition, ...]
+    drivers: tuple[DriverLine, ...]
+    reasons: tuple[AnswerLine, ...]
+    clinics: tuple[Clinic, ...]
+
+
+DURATION_REASON_TEXT = "Pain that has lasted 6 weeks or more"
+
+
+def result_page_get(*, submission: Submission) -> ResultPage:
+    """Everything the result page shows, in words from the ruleset the answers were scored with."""
+    ruleset = ruleset_get_version(version=submission.ruleset_version)
+    result = submission.result
+
+    def line(code: str) -> AnswerLine:
+        question = ruleset.by_code.get(code)
+        if question is None:
+            return AnswerLine(code, DURATION_REASON_TEXT if code == scoring.DURATION_REASON else code)
+        return AnswerLine(code, question.summary)
+
+    scores = {s["slug"]: s for s in result.get("scores", [])}
+    suggestions = []
+    for slug in result.get("suggestions", []):
+        condition = ruleset.condition(slug)
+        suggestions.append(
+            SuggestedCondition(
+                slug=slug,
+                name=condition.name,
+                summary=condition.summary,
+                clinic_care=condition.clinic_care,
+                score=scores[slug]["score"],
+                why=tuple(line(code) for code, _weight in scores[slug]["matched"]),
+            )
+        )
+    drivers = tuple(
+        DriverLine(code, ruleset.by_code[code].summary, ruleset.by_code[code].advice)
+        for code in result.get("drivers", [])
+    )
+    needs_clinic = submission.disposition in {scoring.DISPOSITION_BOOK_ASSESSMENT, scoring.DISPOSITION_SELF_CARE}
+    if not needs_clinic:
+        clinics: tuple[Clinic, ...] = ()
+    elif submission.clinic is not None:
+        clinics = (submission.clinic,)
+    else:
+        clinics = tuple(clinic_list())
+    return ResultPage(
+        submission=submission,
+        disposition=submission.disposition,
+        red_flags=tuple(line(code) for code in result.get("red_flags", [])),
+        suggestions=tuple(suggestions),
+        drivers=drivers,
+        reasons=tuple(line(code) for code in result.get("assessment_reasons", [])),
+        clinics=clinics,
+    )

@@ -1,0 +1,160 @@
+"""Writes: every change to submissions and rulesets goes through here."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from . import scoring
+from .models import RulesetVersion, Submission, Suggestion
+from .selectors import draft_content_get, ruleset_from_content
+
+# No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+REFERENCE_LENGTH = 8
+
+
+def reference_generate() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def token_generate() -> str:
+    # 256 bits: a result link cannot be guessed or enumerated.
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def assessment_record(assessment: scoring.Assessment) -> dict:
+    """The assessment as stored on a submission: plain JSON, never repr text.
+
+    Kept compact (it is stored on every submission): names, texts and the
+    symptoms not reported can be looked up in the stored ruleset version.
+    """
+    return {
+        "disposition": assessment.disposition,
+        "red_flags": list(assessment.red_flags),
+        "drivers": list(assessment.drivers),
+        "assessment_reasons": list(assessment.assessment_reasons),
+        "suggestions": [s.slug for s in assessment.suggestions],
+        "scores": [
+            {
+                "slug": s.slug,
+                "score": s.score,
+                "threshold": s.threshold,
+                "suggested": s.suggested,
+                "matched": [[code, weight] for code, weight in s.contributions],
+                "symptom_total": s.symptom_total,
+            }
+            for s in assessment.scores
+        ],
+    }
+
+
+def submission_build(
+    *,
+    ruleset: scoring.Ruleset,
+    answers: Mapping[str, bool],
+    pain_duration: str = "",
+    pain_intensity: int | None = None,
+    clinic_id: int | None = None,
+    contact: ContactDetails | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Submission, scoring.Assessment]:
+    """Score the answers and build (but do not save) the submission."""
+    assessment = scoring.score(ruleset, scoring.Answers.from_mapping(answers, pain_duration or None, pain_intensity))
+    contact = contact or ContactDetails()
+    submission = Submission(
+        reference=reference_generate(),
+        token=token_generate(),
+        ruleset_version_id=ruleset.version,
+        answers=dict(answers),
+        pain_duration=pain_duration or "",
+        pain_intensity=pain_intensity,
+        clinic_id=clinic_id,
+        contact_consent=bool(contact.name or contact.email or contact.phone),
+        contact_name=contact.name,
+        contact_email=contact.email,
+        contact_phone=contact.phone,
+        disposition=assessment.disposition,
+        result=assessment_record(assessment),
+        idempotency_key=idempotency_key,
+    )
+    return submission, assessment
+
+
+def suggestions_build(*, submission: Submission, assessment: scoring.Assessment) -> list[Suggestion]:
+    return [
+        Suggestion(
+            submission=submission,
+            condition_id=s.slug,
+            rank=rank,
+            score=Decimal(str(s.score)),
+        )
+        for rank, s in enumerate(assessment.suggestions, start=1)
+    ]
+
+
+def submission_create(
+    *,
+    ruleset: scoring.Ruleset,
+    answers: Mapping[str, bool],
+    pain_duration: str = "",
+    pain_intensity: int | None = None,
+    clinic_id: int | None = None,
+    contact: ContactDetails | None = None,
+    idempotency_key: str | None = None,
+) -> Submission:
+    """Score and store one submission with its suggestions, in one transaction.
+
+    With an ``idempotency_key``, a repeat of the same questionnaire run (a
+    double-clicked submit, a replayed request) returns the submission already
+    stored instead of storing a second one.
+    """
+    for _attempt in range(3):
+        submission, assessment = submission_build(
+            ruleset=ruleset,
+            answers=answers,
+            pain_duration=pain_duration,
+            pain_intensity=pain_intensity,
+            clinic_id=clinic_id,
+            contact=contact,
+            idempotency_key=idempotency_key,
+        )
+        try:
+            with transaction.atomic():
+                submission.save(force_insert=True)
+                if assessment.suggestions:
+                    Suggestion.objects.bulk_create(suggestions_build(submission=submission, assessment=assessment))
+            return submission
+        except IntegrityError:
+            if idempotency_key:
+                existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+                if existing is not None:
+                    return existing
+            # Otherwise a reference or token collided (vanishingly rare): new ones, try again.
+    raise RuntimeError("could not store the submission after 3 attempts")
+
+
+def ruleset_publish(*, note: str = "", user=None) -> RulesetVersion:
+    """Freeze the current draft content into a new published ruleset version.
+
+    The draft is validated by building a scoring Ruleset from it first, so a
+    broken draft (a weight on a red flag, say) is refused before it goes live.
+    """
+    content = draft_content_get()
+    ruleset_from_content(number=0, content=content)  # raises ValueError when inconsistent
+    latest = RulesetVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
+    # Two editors publishing at the same instant collide on the unique number:
+    # the second gets an IntegrityError rather than a silently shared version.
+    return RulesetVersion.objects.create(number=latest + 1, content=content, note=note, published_by=user)

@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "triage"
+
+check = views.SelfCheckWizard.as_view(url_name="triage:check_step", done_step_name="done")
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("check/", check, name="check"),
+    re_path(r"^check/(?P<step>[a-z_]+)/$", check, name="check_step"),
+    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/$", views.result, name="result"),
+]
