@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "triage",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,23 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
+
+# Cache: Redis when REDIS_URL is set (shared by all workers: rate limits hold
+# across processes); otherwise local memory, fine for one process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "selfcheck"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Questionnaire submissions allowed per client IP: (count, window in seconds).
+TRIAGE_SUBMISSION_RATE_LIMIT = (
+    int(os.environ.get("TRIAGE_SUBMISSIONS_PER_HOUR", 20)),
+    3600,
+)
 
 LOGGING = {
     "version": 1,

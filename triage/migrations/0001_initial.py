@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,146 +16,386 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Clinic',
+            name="Clinic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('opening_hours', models.TextField(blank=True, verbose_name='opening hours')),
-                ('booking_url', models.URLField(blank=True, verbose_name='online booking link')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("opening_hours", models.TextField(blank=True, verbose_name="opening hours")),
+                ("booking_url", models.URLField(blank=True, verbose_name="online booking link")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'clinic',
-                'verbose_name_plural': 'clinics',
-                'ordering': ['order', 'name'],
+                "verbose_name": "clinic",
+                "verbose_name_plural": "clinics",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('slug', models.SlugField(help_text='Stable identifier; do not change.', primary_key=True, serialize=False, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('summary', models.TextField(help_text='What it is, in plain words a patient understands.', verbose_name='plain summary')),
-                ('clinic_care', models.TextField(help_text='How the clinic assesses and treats it, in plain words.', verbose_name='what the clinic does')),
-                ('threshold', models.DecimalField(decimal_places=2, default=0.4, help_text='Normalised score (0 to 1) at or above which the condition is suggested.', max_digits=3, validators=[django.core.validators.MinValueValidator(0.01), django.core.validators.MaxValueValidator(1)], verbose_name='suggestion threshold')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Stable identifier; do not change.",
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="What it is, in plain words a patient understands.", verbose_name="plain summary"
+                    ),
+                ),
+                (
+                    "clinic_care",
+                    models.TextField(
+                        help_text="How the clinic assesses and treats it, in plain words.",
+                        verbose_name="what the clinic does",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0.4,
+                        help_text="Normalised score (0 to 1) at or above which the condition is suggested.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.01),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="suggestion threshold",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'condition',
-                'verbose_name_plural': 'conditions',
-                'ordering': ['order', 'name'],
+                "verbose_name": "condition",
+                "verbose_name_plural": "conditions",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Stable identifier used by scoring, exports and integrations; do not change.', unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('emergency', 'Red flag: emergency now'), ('doctor_today', 'Red flag: see a doctor today'), ('symptom', 'Symptom'), ('driver', 'Foot driver or sign')], max_length=20, verbose_name='kind')),
-                ('group', models.CharField(choices=[('safety', 'Safety'), ('hip', 'Hip'), ('groin', 'Groin'), ('leg', 'Leg'), ('back', 'Lower back'), ('feet', 'Feet'), ('movement', 'Movement')], max_length=20, verbose_name='group')),
-                ('text', models.CharField(help_text='As the patient reads it.', max_length=200, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, help_text='A short explanation under the question.', max_length=300, verbose_name='help text')),
-                ('summary', models.CharField(help_text='How a "yes" reads back on the result, e.g. "Pain when lying on that side".', max_length=150, verbose_name='answer in plain words')),
-                ('advice', models.TextField(blank=True, help_text='For foot drivers and signs: what the clinic can do about it.', verbose_name='what helps')),
-                ('prompts_assessment', models.BooleanField(default=False, help_text='A yes is on its own a reason to book an assessment (unless a red flag applies).', verbose_name='reason to be assessed')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stable identifier used by scoring, exports and integrations; do not change.",
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "Red flag: emergency now"),
+                            ("doctor_today", "Red flag: see a doctor today"),
+                            ("symptom", "Symptom"),
+                            ("driver", "Foot driver or sign"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("safety", "Safety"),
+                            ("hip", "Hip"),
+                            ("groin", "Groin"),
+                            ("leg", "Leg"),
+                            ("back", "Lower back"),
+                            ("feet", "Feet"),
+                            ("movement", "Movement"),
+                        ],
+                        max_length=20,
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(help_text="As the patient reads it.", max_length=200, verbose_name="question"),
+                ),
+                (
+                    "help_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="A short explanation under the question.",
+                        max_length=300,
+                        verbose_name="help text",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text='How a "yes" reads back on the result, e.g. "Pain when lying on that side".',
+                        max_length=150,
+                        verbose_name="answer in plain words",
+                    ),
+                ),
+                (
+                    "advice",
+                    models.TextField(
+                        blank=True,
+                        help_text="For foot drivers and signs: what the clinic can do about it.",
+                        verbose_name="what helps",
+                    ),
+                ),
+                (
+                    "prompts_assessment",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A yes is on its own a reason to book an assessment (unless a red flag applies).",
+                        verbose_name="reason to be assessed",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['order', 'code'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='RulesetVersion',
+            name="RulesetVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('content', models.JSONField(help_text='Conditions, questions and weights as published.', verbose_name='content')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='what changed')),
-                ('published_at', models.DateTimeField(auto_now_add=True, verbose_name='published at')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(unique=True, verbose_name="version")),
+                (
+                    "content",
+                    models.JSONField(
+                        help_text="Conditions, questions and weights as published.", verbose_name="content"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="what changed")),
+                ("published_at", models.DateTimeField(auto_now_add=True, verbose_name="published at")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ruleset version',
-                'verbose_name_plural': 'ruleset versions',
-                'ordering': ['-number'],
+                "verbose_name": "ruleset version",
+                "verbose_name_plural": "ruleset versions",
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=8, unique=True, verbose_name='reference')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True, verbose_name='result token')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='received')),
-                ('answers', models.JSONField(default=dict, help_text='Question code to yes (true) or no (false).', verbose_name='answers')),
-                ('pain_duration', models.CharField(blank=True, choices=[('under_6_weeks', 'Less than 6 weeks'), ('6_to_12_weeks', '6 to 12 weeks'), ('over_12_weeks', 'More than 12 weeks')], max_length=20, verbose_name='pain duration')),
-                ('pain_intensity', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10)], verbose_name='pain intensity')),
-                ('contact_consent', models.BooleanField(default=False, verbose_name='agreed to be contacted')),
-                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('disposition', models.CharField(choices=[('emergency', 'Emergency: call 111'), ('see_doctor_today', 'See a doctor today'), ('book_assessment', 'Book an assessment'), ('self_care', 'Self-care for now')], db_index=True, max_length=20, verbose_name='disposition')),
-                ('result', models.JSONField(default=dict, help_text='The full scoring result as computed at the time.', verbose_name='result')),
-                ('idempotency_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('clinic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submissions', to='triage.clinic', verbose_name='preferred clinic')),
-                ('ruleset_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='triage.rulesetversion', to_field='number', verbose_name='ruleset version')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=8, unique=True, verbose_name="reference")),
+                ("token", models.CharField(editable=False, max_length=64, unique=True, verbose_name="result token")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, editable=False, verbose_name="received"
+                    ),
+                ),
+                (
+                    "answers",
+                    models.JSONField(
+                        default=dict, help_text="Question code to yes (true) or no (false).", verbose_name="answers"
+                    ),
+                ),
+                (
+                    "pain_duration",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_6_weeks", "Less than 6 weeks"),
+                            ("6_to_12_weeks", "6 to 12 weeks"),
+                            ("over_12_weeks", "More than 12 weeks"),
+                        ],
+                        max_length=20,
+                        verbose_name="pain duration",
+                    ),
+                ),
+                (
+                    "pain_intensity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                        verbose_name="pain intensity",
+                    ),
+                ),
+                ("contact_consent", models.BooleanField(default=False, verbose_name="agreed to be contacted")),
+                ("contact_name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "disposition",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "Emergency: call 111"),
+                            ("see_doctor_today", "See a doctor today"),
+                            ("book_assessment", "Book an assessment"),
+                            ("self_care", "Self-care for now"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="disposition",
+                    ),
+                ),
+                (
+                    "result",
+                    models.JSONField(
+                        default=dict,
+                        help_text="The full scoring result as computed at the time.",
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+                ),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submissions",
+                        to="triage.clinic",
+                        verbose_name="preferred clinic",
+                    ),
+                ),
+                (
+                    "ruleset_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="triage.rulesetversion",
+                        to_field="number",
+                        verbose_name="ruleset version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-created_at'],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
-                ('score', models.DecimalField(decimal_places=3, max_digits=4, verbose_name='score')),
-                ('condition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='triage.condition', verbose_name='condition')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='triage.submission', verbose_name='submission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rank")),
+                ("score", models.DecimalField(decimal_places=3, max_digits=4, verbose_name="score")),
+                (
+                    "condition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suggestions",
+                        to="triage.condition",
+                        verbose_name="condition",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="triage.submission",
+                        verbose_name="submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suggestion',
-                'verbose_name_plural': 'suggestions',
-                'ordering': ['submission', 'rank'],
+                "verbose_name": "suggestion",
+                "verbose_name_plural": "suggestions",
+                "ordering": ["submission", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='ConditionWeight',
+            name="ConditionWeight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveSmallIntegerField(help_text='1 (weak link) to 10 (telling sign). Symptoms are usually 1 to 3, drivers 1.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='weight')),
-                ('condition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weights', to='triage.condition', verbose_name='condition')),
-                ('question', models.ForeignKey(limit_choices_to={'kind__in': ['symptom', 'driver']}, on_delete=django.db.models.deletion.CASCADE, related_name='weights', to='triage.question', verbose_name='question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 (weak link) to 10 (telling sign). Symptoms are usually 1 to 3, drivers 1.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "condition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weights",
+                        to="triage.condition",
+                        verbose_name="condition",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        limit_choices_to={"kind__in": ["symptom", "driver"]},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weights",
+                        to="triage.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weight',
-                'verbose_name_plural': 'weights',
-                'ordering': ['condition', 'question__order'],
-                'constraints': [models.UniqueConstraint(fields=('condition', 'question'), name='unique_condition_question_weight')],
+                "verbose_name": "weight",
+                "verbose_name_plural": "weights",
+                "ordering": ["condition", "question__order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("condition", "question"), name="unique_condition_question_weight")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_intensity__isnull', True), ('pain_intensity__lte', 10), _connector='OR'), name='pain_intensity_0_to_10'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pain_intensity__isnull", True), ("pain_intensity__lte", 10), _connector="OR"),
+                name="pain_intensity_0_to_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('contact_consent', True), models.Q(('contact_name', ''), ('contact_email', ''), ('contact_phone', '')), _connector='OR'), name='contact_details_only_with_consent'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("contact_consent", True),
+                    models.Q(("contact_name", ""), ("contact_email", ""), ("contact_phone", "")),
+                    _connector="OR",
+                ),
+                name="contact_details_only_with_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('submission', 'rank'), name='unique_suggestion_rank'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(fields=("submission", "rank"), name="unique_suggestion_rank"),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('submission', 'condition'), name='unique_suggestion_condition'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(fields=("submission", "condition"), name="unique_suggestion_condition"),
         ),
     ]

@@ -1,0 +1,32 @@
+"""A small fixed-window rate limit on the shared cache.
+
+With REDIS_URL set the cache is Redis, shared by every gunicorn worker; the
+local-memory fallback (make run, tests) counts per process.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from audit.services import client_ip
+
+
+def rate_limit_exceeded(*, request: HttpRequest, scope: str, limit: int, window: int) -> bool:
+    """Count this request against ``scope`` for its client IP; True once over ``limit`` per ``window`` seconds."""
+    key = f"rl:{scope}:{client_ip(request) or 'unknown'}"
+    # add() is atomic: it only sets the key (with its expiry) when it is missing.
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def submission_rate_limited(request: HttpRequest) -> bool:
+    """Questionnaire (and API) submissions per client IP, limits from settings."""
+    limit, window = settings.TRIAGE_SUBMISSION_RATE_LIMIT
+    return rate_limit_exceeded(request=request, scope="submission", limit=limit, window=window)
