@@ -221,3 +221,16 @@ def test_logs_are_one_json_line_per_request_and_never_hold_answers_or_contact_de
     for question in db_ruleset.questions:
         assert question.code not in text
     assert "reset=1" not in text  # no query strings
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy/", "/healthz"])
+def test_head_requests_from_monitors_are_answered(client, db, path):
+    assert client.head(path).status_code == 200
+
+
+def test_a_request_for_an_unknown_host_gets_the_site_400_page(client, db):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Something was wrong with that request" in page
+    assert "evil.example.com" not in page and "ALLOWED_HOSTS" not in page

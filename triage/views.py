@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
@@ -63,12 +63,12 @@ RESULT_TOKENS_SESSION_KEY = "triage_result_tokens"
 MAX_RESULTS_PER_SESSION = 20
 
 
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/landing.html")
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     """The full collection notice (the landing page shows its summary before the first question)."""
     return render(request, "triage/privacy.html")
@@ -262,7 +262,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/result_expired.html", status=404)
 
 
-@require_GET
+@require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
     submission = _own_submission(request, token)
     if submission is None:
@@ -287,6 +287,6 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("triage:result_deleted")
 
 
-@require_GET
+@require_safe
 def result_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/result_deleted.html")

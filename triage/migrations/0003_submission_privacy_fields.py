@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('triage', '0002_seed_clinical_content'),
+        ("triage", "0002_seed_clinical_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='contact_consent_at',
-            field=models.DateTimeField(blank=True, help_text='When the person ticked the consent box.', null=True, verbose_name='consent given at'),
+            model_name="submission",
+            name="contact_consent_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the person ticked the consent box.",
+                null=True,
+                verbose_name="consent given at",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='privacy_notice_version',
-            field=models.CharField(blank=True, help_text='The version of the collection notice shown before the first question.', max_length=20, verbose_name='privacy notice version'),
+            model_name="submission",
+            name="privacy_notice_version",
+            field=models.CharField(
+                blank=True,
+                help_text="The version of the collection notice shown before the first question.",
+                max_length=20,
+                verbose_name="privacy notice version",
+            ),
         ),
     ]
