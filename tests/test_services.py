@@ -79,3 +79,12 @@ def test_contact_details_are_kept_only_as_given_with_consent(db_ruleset):
     assert (anonymous.contact_consent, anonymous.contact_name) == (False, "")
     named = create(db_ruleset, {}, contact=services.ContactDetails(name="Mere", email="mere@example.com"))
     assert named.contact_consent and named.contact_email == "mere@example.com"
+
+
+def test_a_colliding_reference_is_replaced_rather_than_failing(db_ruleset, monkeypatch):
+    codes = iter(["AAAAAAAA", "AAAAAAAA", "CCCCCCCC"])
+    monkeypatch.setattr(services, "reference_generate", lambda: next(codes))
+    first = create(db_ruleset, {})
+    second = create(db_ruleset, {})
+    assert (first.reference, second.reference) == ("AAAAAAAA", "CCCCCCCC")
+    assert Submission.objects.count() == 2
