@@ -132,17 +132,17 @@ def submission_create(
     double-clicked submit, a replayed request) returns the submission already
     stored instead of storing a second one.
     """
+    submission, assessment = submission_build(
+        ruleset=ruleset,
+        answers=answers,
+        pain_duration=pain_duration,
+        pain_intensity=pain_intensity,
+        clinic_id=clinic_id,
+        contact=contact,
+        idempotency_key=idempotency_key,
+        privacy_notice_version=privacy_notice_version,
+    )
     for _attempt in range(3):
-        submission, assessment = submission_build(
-            ruleset=ruleset,
-            answers=answers,
-            pain_duration=pain_duration,
-            pain_intensity=pain_intensity,
-            clinic_id=clinic_id,
-            contact=contact,
-            idempotency_key=idempotency_key,
-            privacy_notice_version=privacy_notice_version,
-        )
         try:
             with transaction.atomic():
                 submission.save(force_insert=True)
@@ -154,7 +154,9 @@ def submission_create(
                 existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return existing
-            # Otherwise a reference or token collided (vanishingly rare): new ones, try again.
+            # Otherwise a reference or token collided (vanishingly rare): draw new ones and try again.
+            submission.pk = None
+            submission.reference, submission.token = reference_generate(), token_generate()
     raise RuntimeError("could not store the submission after 3 attempts")
 
 
