@@ -152,7 +152,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
-# Sign-ins are audited by axes' own tables; keep user names out of the log lines.
+# Axes records every attempt in its own tables (visible in the admin). Its log
+# lines name only what a lockout is keyed on (staff user name and IP), never
+# user agents; no patient data passes through sign-in.
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -257,8 +259,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=(), interest-cohort=()"
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 CSRF_FAILURE_VIEW = "clinic_site.views.csrf_failure"
 

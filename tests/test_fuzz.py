@@ -1,6 +1,7 @@
 """Random and malformed input never gets a server error or a traceback (hypothesis).
 
-Example counts are kept small so the suite stays fast; the strategies aim at
+Example counts are kept small so the suite stays fast (FUZZ_EXAMPLES raises
+them for a deeper run by hand); the strategies aim at
 what matters: real field names with wrong values, wrong step names, odd text.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from urllib.parse import quote
 
@@ -24,8 +26,9 @@ from .test_views import STEPS, answer_steps, step_url
 
 pytestmark = pytest.mark.django_db
 
+# FUZZ_EXAMPLES=500 for a deeper run by hand; the suite keeps it small.
 FUZZ = settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -63,6 +63,26 @@ def test_check_deploy_reports_nothing_in_production_settings():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_production_cookies_are_host_only_https_cookies_and_sessions_stay_server_side():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_ENGINE, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "triage.sessions",
+        "True",
+        "False",
+    ]
+
+
 def test_healthz_answers_ok_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -234,3 +254,14 @@ def test_a_request_for_an_unknown_host_gets_the_site_400_page(client, db):
     page = response.content.decode()
     assert "Something was wrong with that request" in page
     assert "evil.example.com" not in page and "ALLOWED_HOSTS" not in page
+
+
+def test_a_forbidden_page_gets_the_site_403_page(rf):
+    from django.core.exceptions import PermissionDenied
+
+    from clinic_site.views import permission_denied
+
+    response = permission_denied(rf.get("/"), PermissionDenied("internal reason"))
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.content.decode()
+    assert "internal reason" not in response.content.decode()
