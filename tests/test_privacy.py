@@ -196,7 +196,7 @@ def test_purge_deletes_past_each_retention_period_and_audits_it(aged_submissions
     assert event.actor_label == "system"
     assert event.detail["anonymous"] == 1 and event.detail["follow_up"] == 1
     assert event.detail["retention_days"] == {"anonymous": 90, "follow_up": 3653}
-    assert "Nothing" not in purge() and "Deleted 0 submission(s)" in purge()
+    assert "Deleted 0 submission(s)" in purge()  # a second run finds nothing more
 
 
 def test_purge_refuses_a_nonsense_retention_setting(settings):
