@@ -204,6 +204,8 @@ CACHES = {
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) can share one Redis with their own prefix.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "selfcheck"),
+            # A slow or unreachable Redis must not hold a request for long (rate limits fail open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -86,7 +86,7 @@ def test_production_cookies_are_host_only_https_cookies_and_sessions_stay_server
 def test_healthz_answers_ok_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
 
 
@@ -95,6 +95,33 @@ def test_healthz_answers_503_when_the_database_does_not(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis configured but not answering (nothing listens on port 1)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def test_with_redis_down_patients_can_still_submit_and_the_outage_is_logged(redis_down, start, db_ruleset, log_output):
+    response = answer_steps(start, db_ruleset, yes={"groin_pain"})
+    assert response.status_code == 302
+    assert Submission.objects.count() == 1
+    assert start.get(response["Location"]).status_code == 200
+    events = [json.loads(line).get("event") for line in log_output.getvalue().splitlines()]
+    assert "cache_down" in events
+
+
+def test_healthz_reports_a_cache_outage_without_failing(redis_down, client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "down"}
 
 
 def test_a_database_outage_mid_questionnaire_gets_the_friendly_503_page(db):
