@@ -57,6 +57,10 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, field, None)
             if value is not None:
                 line[field] = value
+        # django.request's error records carry the request: tie them to its request line.
+        request_id = getattr(getattr(record, "request", None), "request_id", None)
+        if request_id and "request_id" not in line:
+            line["request_id"] = request_id
         if record.exc_info and record.exc_info[0] is not None:
             exc_type, exc, tb = record.exc_info
             line["exc_type"] = exc_type.__name__

@@ -33,6 +33,9 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         status = response.status_code
+        response["X-Request-ID"] = request_id
+        if status == 200 and request.path == "/healthz":
+            return response  # a load balancer polls it every few seconds: only failures are news
         level = logging.ERROR if status >= 500 else logging.WARNING if status == 429 else logging.INFO
         path = path_for_log(request.path)
         request_logger.log(
@@ -47,7 +50,6 @@ class RequestLogMiddleware:
                 "request_id": request_id,
             },
         )
-        response["X-Request-ID"] = request_id
         return response
 
 

@@ -185,8 +185,9 @@ STORAGES = {
     },
 }
 # Serve files straight from the app directories when collectstatic has not run
-# (make run, tests); production runs collectstatic first.
-WHITENOISE_USE_FINDERS = True
+# (make run, tests); production serves only the collected, hashed files
+# (make serve runs collectstatic first).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -260,6 +260,8 @@ def test_logs_are_one_json_line_per_request_and_never_hold_answers_or_contact_de
     assert any(r["path"] == "/result/<token>/" and r["status"] == 200 for r in requests)
     errors = [r for r in records if r["level"] == "ERROR" and r.get("exc_type") == "ValueError"]
     assert errors and errors[0]["stack"]
+    failed = [r for r in requests if r["status"] == 500]
+    assert [r["request_id"] for r in failed] == [errors[0]["request_id"]]  # the error ties to its request
 
     text = "\n".join(lines)
     token = result_url.rstrip("/").rsplit("/", 1)[-1]
