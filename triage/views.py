@@ -170,7 +170,7 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             self.storage.extra_data = {
                 **self.storage.extra_data,
                 RUN_ID_KEY: secrets.token_hex(16),
-                # The notice sits on the landing page and above the first step.
+                # The collection notice is on the start page, before the first question.
                 NOTICE_VERSION_KEY: settings.TRIAGE_PRIVACY_NOTICE_VERSION,
             }
         return super().process_step(form)
@@ -273,7 +273,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def result_delete(request: HttpRequest, token: str) -> HttpResponse:
-    """ "Delete my answers": a confirmation page, then a POST that deletes and audits."""
+    """Delete my answers: a confirmation page, then a POST that deletes and audits."""
     submission = _own_submission(request, token)
     if submission is None:
         return _expired(request)
