@@ -54,12 +54,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
     "triage",
     "audit",
-    "axes",
 ]
 
 MIDDLEWARE = [
