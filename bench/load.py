@@ -275,23 +275,21 @@ def run(db: str, *, port: int, patients: int, duration: float, workers: int) -> 
         for thread in threads:
             thread.join(timeout=duration + 120)
         elapsed = time.monotonic() - started
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        gunicorn = None
+        count = "from triage.models import Submission; print(Submission.objects.count())"
+        stored = int(manage(env, "shell", "--no-imports", "-c", count).split()[-1])
     finally:
+        # Never leave a server or a database behind, even after a failure.
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
-    stored = int(
-        manage(
-            env,
-            "shell",
-            "-c",
-            "from triage.models import Submission; print(Submission.objects.count())",
-        ).split()[-1]
-    )
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-    else:
-        pg_admin(f"DROP DATABASE {name}")
+        if db == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+        else:
+            pg_admin(f"DROP DATABASE IF EXISTS {name}")
     latencies = sorted(stats.latencies_ms)
     report = {
         "database": db,
@@ -314,6 +312,22 @@ def run(db: str, *, port: int, patients: int, duration: float, workers: int) -> 
     return report
 
 
+def preflight(*, postgres: bool) -> None:
+    """Say clearly what is missing rather than failing half-way with a traceback."""
+    import psycopg
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        raise SystemExit(f"load: Redis does not answer at {REDIS_URL} (set REDIS_URL): {error}") from None
+    if postgres:
+        try:
+            psycopg.connect(PG_ADMIN_URL + "/postgres", connect_timeout=2).close()
+        except psycopg.Error as error:
+            raise SystemExit(f"load: PostgreSQL does not answer at {PG_ADMIN_URL} (set LOAD_PG_URL): {error}") from None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -323,8 +337,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     args = parser.parse_args()
     duration = min(args.duration, 300.0)
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    preflight(postgres="postgres" in databases)
     ok = True
-    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+    for db in databases:
         report = run(db, port=args.port, patients=args.patients, duration=duration, workers=args.workers)
         print(json.dumps(report, indent=2))
         passed = report["errors"] == 0 and report["lost_or_doubled"] == 0 and report["journeys_completed"] > 0
