@@ -34,8 +34,11 @@ def redact(text: str) -> str:
 
 
 def path_for_log(path: str) -> str:
-    """A request path as it may be logged: result tokens masked, no query string."""
-    return TOKEN_IN_PATH_RE.sub(r"\1<token>", path)
+    """A request path as it may be logged: result tokens (and anything else redact() masks) hidden.
+
+    Callers pass ``request.path``, which never includes the query string.
+    """
+    return redact(path)
 
 
 class RedactFilter(logging.Filter):

@@ -272,6 +272,14 @@ def test_logs_are_one_json_line_per_request_and_never_hold_answers_or_contact_de
     assert "reset=1" not in text  # no query strings
 
 
+def test_a_path_that_holds_contact_details_is_masked_in_the_log(log_output, client, db):
+    client.get("/aroha.ngata@example.co.nz/021-555-0199/")
+    (line,) = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    assert line["status"] == 404
+    assert line["path"] == "/<email>/<number>/"
+    assert "aroha" not in log_output.getvalue()
+
+
 @pytest.mark.parametrize("path", ["/", "/privacy/", "/healthz"])
 def test_head_requests_from_monitors_are_answered(client, db, path):
     assert client.head(path).status_code == 200
