@@ -225,8 +225,9 @@ TRIAGE_SUBMISSION_RATE_LIMIT = (
 # substance: every submission records the version the person was shown.
 TRIAGE_PRIVACY_NOTICE_VERSION = "2026-11-1"
 TRIAGE_PRIVACY_OFFICER = {
-    "name": os.environ.get("PRIVACY_OFFICER_NAME", "The Privacy Officer, Foot Foundation"),
-    "email": os.environ.get("PRIVACY_OFFICER_EMAIL", "privacy@footfoundation.co.nz"),
+    "name": os.environ.get("PRIVACY_OFFICER_NAME", "the Foot Foundation privacy officer"),
+    # No default contact: never invent one. check --deploy warns until one is set.
+    "email": os.environ.get("PRIVACY_OFFICER_EMAIL", ""),
     "phone": os.environ.get("PRIVACY_OFFICER_PHONE", ""),
 }
 # Days a submission is kept before `manage.py purge_submissions` deletes it.

@@ -40,6 +40,13 @@ def test_the_collection_notice_comes_before_the_first_question(client, settings)
     assert reverse("triage:privacy") in notice
 
 
+def test_without_a_configured_contact_the_notice_invents_none(client, settings):
+    settings.TRIAGE_PRIVACY_OFFICER = {"name": "the Foot Foundation privacy officer", "email": "", "phone": ""}
+    page = client.get(reverse("triage:landing")).content.decode()
+    assert "Contact the Foot Foundation privacy officer through any of our clinics." in page
+    assert "mailto:" not in page
+
+
 def test_the_full_notice_names_the_privacy_officer_and_its_version(client, settings):
     settings.TRIAGE_PRIVACY_OFFICER = {"name": "Mere Tane", "email": "privacy@clinic.example.nz", "phone": ""}
     page = client.get(reverse("triage:privacy")).content.decode()

@@ -27,6 +27,7 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-test-secret-key-that-is-long-and-random-enough-1f0c9e7b2a4d6e8f0a1b3c5d7e9f",
     "ALLOWED_HOSTS": "selfcheck.example.nz",
+    "PRIVACY_OFFICER_EMAIL": "privacy@selfcheck.example.nz",
 }
 
 
@@ -61,6 +62,14 @@ def test_check_deploy_reports_nothing_in_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_until_the_privacy_officer_can_be_reached():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PRIVACY_OFFICER_EMAIL"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "triage.W001" in result.stderr + result.stdout
+    assert "PRIVACY_OFFICER_EMAIL" in result.stderr + result.stdout
 
 
 def test_production_cookies_are_host_only_https_cookies_and_sessions_stay_server_side():
