@@ -171,7 +171,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # collectstatic (production) writes here; WhiteNoise serves from the finders otherwise.
-STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles")) if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -72,11 +72,12 @@ def test_check_deploy_warns_until_the_privacy_officer_can_be_reached():
     assert "PRIVACY_OFFICER_EMAIL" in result.stderr + result.stdout
 
 
-def test_production_cookies_are_host_only_https_cookies_and_sessions_stay_server_side():
+def test_production_cookies_are_host_only_https_sessions_server_side_static_files_hashed():
     script = (
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_ENGINE, s.SECURE_SSL_REDIRECT, s.DEBUG)"
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_ENGINE, s.SECURE_SSL_REDIRECT, s.DEBUG, "
+        "s.STORAGES['staticfiles']['BACKEND'], s.WHITENOISE_USE_FINDERS)"
     )
     result = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
@@ -88,6 +89,9 @@ def test_production_cookies_are_host_only_https_cookies_and_sessions_stay_server
         "True",
         "triage.sessions",
         "True",
+        "False",
+        # Hashed names (cached for a year) and gzip/brotli copies, made by collectstatic.
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "False",
     ]
 
