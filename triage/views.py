@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import scoring, selectors, services
+from . import scoring, selectors, services, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 
 SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
@@ -46,6 +46,17 @@ STEP_PAGES = {
         "template": "triage/wizard_step.html",
     },
 }
+
+# The body diagram on the symptoms step: each area ticks "yes" on the
+# question that asks whether it hurts there. Codes missing from the
+# published ruleset are dropped, so editing the content never breaks the page.
+BODY_REGIONS = (
+    ("hip", "Outside of the hip", ("outer_hip_tenderness",)),
+    ("groin", "Groin", ("groin_pain",)),
+    ("buttock", "Buttock", ("low_back_buttock_pain",)),
+    ("lower_back", "Lower back", ("low_back_buttock_pain",)),
+    ("leg", "Down the leg", ("radiating_leg_pain",)),
+)
 
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
@@ -99,6 +110,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         context["page"] = STEP_PAGES[self.steps.current]
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
+        if self.steps.current == SYMPTOMS:
+            asked = {q.code for q in self.ruleset.questions_of_kind(scoring.SYMPTOM)}
+            context["body_regions"] = [
+                {"slug": slug, "label": label, "codes": [code for code in codes if code in asked]}
+                for slug, label, codes in BODY_REGIONS
+                if any(code in asked for code in codes)
+            ]
         return context
 
     def _first_missing_step(self, before: str) -> str | None:
@@ -204,3 +222,16 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No result at this address.")
     page = selectors.result_page_get(submission=submission)
     return render(request, "triage/result.html", {"result": page, "submission": submission})
+
+
+@require_GET
+def result_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The result as a one-page PDF to bring to an appointment or show a GP."""
+    submission = selectors.submission_get_by_token(token=token)
+    if submission is None:
+        raise Http404("No result at this address.")
+    response = HttpResponse(summary.summary_pdf(submission=submission), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="self-check-{submission.reference}.pdf"'
+    # Health information: never kept by a shared cache or the browser's disk cache.
+    response["Cache-Control"] = "no-store, private"
+    return response
