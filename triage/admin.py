@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -39,6 +40,8 @@ class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "phone", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+    # A booking link typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(RulesetVersion)

@@ -121,16 +121,16 @@ def submission_create(
     double-clicked submit, a replayed request) returns the submission already
     stored instead of storing a second one.
     """
+    submission, assessment = submission_build(
+        ruleset=ruleset,
+        answers=answers,
+        pain_duration=pain_duration,
+        pain_intensity=pain_intensity,
+        clinic_id=clinic_id,
+        contact=contact,
+        idempotency_key=idempotency_key,
+    )
     for _attempt in range(3):
-        submission, assessment = submission_build(
-            ruleset=ruleset,
-            answers=answers,
-            pain_duration=pain_duration,
-            pain_intensity=pain_intensity,
-            clinic_id=clinic_id,
-            contact=contact,
-            idempotency_key=idempotency_key,
-        )
         try:
             with transaction.atomic():
                 submission.save(force_insert=True)
@@ -142,7 +142,9 @@ def submission_create(
                 existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return existing
-            # Otherwise a reference or token collided (vanishingly rare): new ones, try again.
+            # Otherwise a reference or token collided (vanishingly rare): draw new ones and try again.
+            submission.pk = None
+            submission.reference, submission.token = reference_generate(), token_generate()
     raise RuntimeError("could not store the submission after 3 attempts")
 
 

@@ -443,9 +443,10 @@ def seed(apps, schema_editor):
         condition = Condition.objects.create(
             slug=slug, name=name, summary=summary, clinic_care=clinic_care, threshold="0.40", order=order
         )
+        # In the order patients are asked, as the admin (and so a republished draft) lists them.
+        ordered = sorted(weights.items(), key=lambda item: questions[item[0]].order)
         ConditionWeight.objects.bulk_create(
-            ConditionWeight(condition=condition, question=questions[code], weight=weight)
-            for code, weight in weights.items()
+            ConditionWeight(condition=condition, question=questions[code], weight=weight) for code, weight in ordered
         )
         snapshot_conditions.append(
             {
@@ -455,7 +456,7 @@ def seed(apps, schema_editor):
                 "clinic_care": clinic_care,
                 "threshold": "0.40",
                 "order": order,
-                "weights": [[code, weight] for code, weight in weights.items()],
+                "weights": [[code, weight] for code, weight in ordered],
             }
         )
     Clinic.objects.bulk_create(

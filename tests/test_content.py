@@ -1,0 +1,98 @@
+"""The seeded clinical content: complete, consistent, published, reversible."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from triage import scoring, selectors
+from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
+
+from .conftest import SEED
+
+pytestmark = pytest.mark.django_db
+
+CODES = {
+    "emergency": {"saddle_numbness", "bladder_bowel_change", "progressive_leg_weakness", "major_trauma"},
+    "doctor_today": {"fever_unwell", "cancer_history", "unexplained_weight_loss", "night_pain_unrelenting"},
+    "symptom": {
+        "pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness", "groin_pain",
+        "clicking_catching", "pain_deep_flexion_twisting", "radiating_leg_pain", "tingling_numbness_burning",
+        "worse_prolonged_standing_walking", "low_back_buttock_pain", "difficulty_bending_twisting_standing",
+        "pelvic_instability",
+    },
+    "driver": {
+        "flat_feet_pronation", "high_arches", "leg_length_difference", "uneven_shoe_wear", "hip_tightness",
+        "gluteal_weakness", "worse_with_running_training",
+    },
+}  # fmt: skip
+
+
+def test_every_question_code_is_seeded_with_its_kind_and_words():
+    for kind, codes in CODES.items():
+        assert set(Question.objects.filter(kind=kind).values_list("code", flat=True)) == codes
+    for question in Question.objects.all():
+        assert question.text.endswith("?")
+        assert question.summary
+        if question.kind == scoring.DRIVER:
+            assert question.advice and question.prompts_assessment
+
+
+def test_the_clinic_listed_reasons_to_be_assessed_are_flagged():
+    flagged = set(Question.objects.filter(prompts_assessment=True).values_list("code", flat=True))
+    assert flagged == CODES["driver"] | {
+        "radiating_leg_pain",
+        "worse_prolonged_standing_walking",
+        "pain_walking_running_stairs",
+    }
+
+
+def test_four_conditions_with_plain_words_and_weights_on_their_telling_symptoms():
+    assert set(Condition.objects.values_list("slug", flat=True)) == {
+        "hip-bursitis",
+        "hip-impingement",
+        "sciatica",
+        "si-joint",
+    }
+    telling = {
+        "hip-bursitis": {"pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness"},
+        "hip-impingement": {"groin_pain", "clicking_catching", "pain_deep_flexion_twisting"},
+        "sciatica": {"radiating_leg_pain", "tingling_numbness_burning", "worse_prolonged_standing_walking"},
+        "si-joint": {"low_back_buttock_pain", "difficulty_bending_twisting_standing", "pelvic_instability"},
+    }
+    for condition in Condition.objects.all():
+        assert condition.summary and condition.clinic_care
+        weights = dict(condition.weights.values_list("question__code", "weight"))
+        assert telling[condition.slug] <= set(weights)
+        assert all(weights[code] >= 2 for code in telling[condition.slug])
+
+
+def test_weights_only_link_symptoms_and_drivers():
+    kinds = set(ConditionWeight.objects.values_list("question__kind", flat=True))
+    assert kinds == {scoring.SYMPTOM, scoring.DRIVER}
+
+
+def test_six_clinics_with_no_invented_contact_details():
+    clinics = list(Clinic.objects.values_list("name", "region", "phone", "address", "opening_hours"))
+    assert [c[0] for c in clinics] == ["Pinehill", "Takapuna", "Remuera", "Botany", "Hamilton", "Tauranga"]
+    assert {c[1] for c in clinics} == {"Auckland", "Waikato", "Bay of Plenty"}
+    assert all(c[2:] == ("", "", "") for c in clinics)
+
+
+def test_ruleset_version_1_is_published_and_matches_the_draft():
+    version = RulesetVersion.objects.get()
+    assert version.number == 1
+    assert version.content == selectors.draft_content_get()
+    ruleset = selectors.ruleset_get()
+    assert ruleset.version == 1
+    assert len(ruleset.questions) == sum(len(codes) for codes in CODES.values())
+
+
+def test_the_seed_migration_reverses_cleanly_and_applies_again():
+    SEED.unseed(apps, None)
+    assert not Question.objects.exists()
+    assert not Condition.objects.exists() and not ConditionWeight.objects.exists()
+    assert not Clinic.objects.exists() and not RulesetVersion.objects.exists()
+    SEED.seed(apps, None)
+    assert Question.objects.count() == 27 and Condition.objects.count() == 4 and Clinic.objects.count() == 6
+    assert RulesetVersion.objects.get().content == selectors.draft_content_get()

@@ -1,0 +1,90 @@
+"""Writes: storing submissions and publishing rulesets."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage import selectors, services
+from triage.models import ConditionWeight, Question, RulesetVersion, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def create(ruleset, answers, **fields):
+    return services.submission_create(ruleset=ruleset, answers=answers, **fields)
+
+
+def test_reference_codes_are_eight_characters_without_look_alikes():
+    codes = {services.reference_generate() for _ in range(500)}
+    assert len(codes) == 500
+    for code in codes:
+        assert len(code) == 8
+        assert not set(code) & set("0O1IL5S8B")
+
+
+def test_a_submission_stores_structured_answers_and_the_result_as_computed(db_ruleset):
+    submission = create(db_ruleset, {"groin_pain": True, "clicking_catching": True, "saddle_numbness": False},
+                        pain_duration="over_12_weeks", pain_intensity=4)  # fmt: skip
+    submission.refresh_from_db()
+    assert submission.answers == {"groin_pain": True, "clicking_catching": True, "saddle_numbness": False}
+    assert submission.disposition == "book_assessment"
+    assert submission.ruleset_version_id == 1
+    assert submission.result["suggestions"] == ["hip-impingement"]
+    scores = {s["slug"]: s for s in submission.result["scores"]}
+    assert scores["hip-impingement"]["matched"] == [["groin_pain", 3], ["clicking_catching", 3]]
+    suggestion = submission.suggestions.get()
+    assert (suggestion.condition_id, suggestion.rank, float(suggestion.score)) == ("hip-impingement", 1, 0.667)
+
+
+def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset):
+    before = create(db_ruleset, {"groin_pain": True, "clicking_catching": True})
+    stored = (before.result, list(before.suggestions.values_list("condition_id", "score")))
+    ConditionWeight.objects.filter(condition_id="hip-impingement").update(weight=1)
+    Question.objects.filter(code="groin_pain").update(summary="Changed wording")
+    services.ruleset_publish(note="test")
+    before.refresh_from_db()
+    assert (before.result, list(before.suggestions.values_list("condition_id", "score"))) == stored
+    assert before.ruleset_version_id == 1
+    # The page for the old result still uses the words of version 1.
+    page = selectors.result_page_get(submission=Submission.objects.select_related("ruleset_version").get())
+    assert page.suggestions[0].why[0].summary == "Pain in the groin or the front of the hip"
+
+
+def test_publishing_makes_a_new_version_that_new_submissions_use(db_ruleset):
+    version = services.ruleset_publish(note="second")
+    assert version.number == 2
+    ruleset = selectors.ruleset_get()
+    assert ruleset.version == 2
+    assert create(ruleset, {}).ruleset_version_id == 2
+
+
+def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
+    ConditionWeight.objects.create(
+        condition_id="sciatica", question=Question.objects.get(code="fever_unwell"), weight=2
+    )
+    with pytest.raises(ValueError, match="red flag"):
+        services.ruleset_publish()
+    assert RulesetVersion.objects.count() == 1
+
+
+def test_the_same_questionnaire_run_stores_one_submission(db_ruleset):
+    first = create(db_ruleset, {"groin_pain": True}, idempotency_key="run-1")
+    again = create(db_ruleset, {"groin_pain": True}, idempotency_key="run-1")
+    assert again.pk == first.pk
+    assert Submission.objects.count() == 1
+
+
+def test_contact_details_are_kept_only_as_given_with_consent(db_ruleset):
+    anonymous = create(db_ruleset, {})
+    assert (anonymous.contact_consent, anonymous.contact_name) == (False, "")
+    named = create(db_ruleset, {}, contact=services.ContactDetails(name="Mere", email="mere@example.com"))
+    assert named.contact_consent and named.contact_email == "mere@example.com"
+
+
+def test_a_colliding_reference_is_replaced_rather_than_failing(db_ruleset, monkeypatch):
+    codes = iter(["AAAAAAAA", "AAAAAAAA", "CCCCCCCC"])
+    monkeypatch.setattr(services, "reference_generate", lambda: next(codes))
+    first = create(db_ruleset, {})
+    second = create(db_ruleset, {})
+    assert (first.reference, second.reference) == ("AAAAAAAA", "CCCCCCCC")
+    assert Submission.objects.count() == 2
