@@ -5,6 +5,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from . import services
 from .models import OPEN_STATUSES, BookingRequest, BookingStatus
 
@@ -50,6 +53,21 @@ class BookingRequestAdmin(admin.ModelAdmin):
     ]
     actions = ["mark_contacted", "mark_booked", "mark_closed"]
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        # Contact details are personal information: every look is recorded.
+        if request.method == "GET":
+            audit_record(action=AuditAction.VIEW, target=f"booking request {object_id}", request=request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: BookingRequest, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=f"booking request {obj.pk}",
+            request=request,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
     @admin.display(description=_("reference"), ordering="submission__reference")
     def reference(self, obj: BookingRequest) -> str:
         return obj.submission.reference
@@ -64,6 +82,12 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: BookingStatus) -> None:
         changed, refused = services.booking_request_set_status(requests=queryset, status=status)
+        audit_record(
+            action=AuditAction.CHANGE,
+            target="booking requests",
+            request=request,
+            detail={"ids": sorted(queryset.values_list("pk", flat=True)), "status": status.value},
+        )
         self.message_user(request, _("%(n)d request(s) marked as %(s)s.") % {"n": changed, "s": status.label})
         if refused:
             self.message_user(

@@ -22,3 +22,8 @@ def booking_request_open_get(*, submission: Submission) -> BookingRequest | None
     return (
         BookingRequest.objects.select_related("clinic").filter(submission=submission, status__in=OPEN_STATUSES).first()
     )
+
+
+def booking_request_latest_get(*, submission: Submission) -> BookingRequest | None:
+    """The submission's most recent request, whatever its status, with its clinic."""
+    return BookingRequest.objects.select_related("clinic").filter(submission=submission).first()

@@ -58,7 +58,9 @@ def booking_confirmation(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission_or_404(token)
     if not selectors.booking_offered(submission=submission):
         return _not_offered(request, submission)
-    booking = selectors.booking_request_open_get(submission=submission)
+    # The latest request, even once reception has booked or closed it, so a
+    # bookmarked confirmation still shows what was asked for.
+    booking = selectors.booking_request_latest_get(submission=submission)
     if booking is None:
         return redirect("booking:booking_request", token=token)
     return render(request, "booking/booking_confirmation.html", {"booking": booking, "submission": submission})

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
 from booking.models import BookingRequest, BookingStatus
 from triage import scoring, services
 from triage.models import Clinic
@@ -185,6 +186,32 @@ def test_reception_sees_open_requests_in_the_admin_and_can_mark_them(client, db_
     client.post(changelist, {"action": "mark_contacted", "_selected_action": [request.pk]})
     request.refresh_from_db()
     assert request.status == BookingStatus.CONTACTED
+
+
+def test_looking_at_or_changing_a_request_in_the_admin_is_audited(client, db_ruleset):
+    admin = get_user_model().objects.create_superuser("reception", "r@example.com", "a-long-password-1")
+    client.force_login(admin)
+    submission = make_submission(db_ruleset, "book_assessment")
+    client.post(
+        reverse("booking:booking_request", kwargs={"token": submission.token}), valid_data(Clinic.objects.first())
+    )
+    booking = BookingRequest.objects.get()
+    assert client.get(reverse("admin:booking_bookingrequest_change", args=[booking.pk])).status_code == 200
+    changelist = reverse("admin:booking_bookingrequest_changelist")
+    client.post(changelist, {"action": "mark_booked", "_selected_action": [booking.pk]})
+    events = list(AuditEvent.objects.order_by("at").values_list("action", "actor__username"))
+    assert events == [(AuditAction.VIEW, "reception"), (AuditAction.CHANGE, "reception")]
+
+
+def test_the_confirmation_still_shows_after_reception_books_the_request(client, db_ruleset):
+    submission = make_submission(db_ruleset, "book_assessment")
+    client.post(
+        reverse("booking:booking_request", kwargs={"token": submission.token}), valid_data(Clinic.objects.first())
+    )
+    BookingRequest.objects.update(status=BookingStatus.BOOKED)
+    response = client.get(reverse("booking:booking_confirmation", kwargs={"token": submission.token}))
+    assert response.status_code == 200
+    assert submission.reference in response.content.decode()
 
 
 def test_reopening_a_request_is_refused_when_another_is_open(client, db_ruleset):

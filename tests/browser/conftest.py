@@ -51,6 +51,13 @@ def _clinical_content(transactional_db) -> None:
         SEED.seed(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _no_submission_rate_limit(settings) -> None:
+    # Every journey here submits from 127.0.0.1, many times per session: the
+    # per-IP limit is tested on its own, not tripped by the browser tests.
+    settings.TRIAGE_SUBMISSION_RATE_LIMIT = (100_000, 3600)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not Path(CHROMIUM).exists():
