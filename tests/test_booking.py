@@ -211,7 +211,9 @@ def test_the_confirmation_still_shows_after_reception_books_the_request(client, 
     BookingRequest.objects.update(status=BookingStatus.BOOKED)
     response = client.get(reverse("booking:booking_confirmation", kwargs={"token": submission.token}))
     assert response.status_code == 200
-    assert submission.reference in response.content.decode()
+    page = response.content.decode()
+    assert submission.reference in page
+    assert "has booked your appointment" in page
 
 
 def test_reopening_a_request_is_refused_when_another_is_open(client, db_ruleset):
