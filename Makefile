@@ -6,7 +6,7 @@ PORT ?= 8000
 # CI sets TEST_DATABASE_URL; locally the suite also runs on PostgreSQL when one answers on 127.0.0.1:5432.
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev run serve load test lint migrations-check seed ci
+.PHONY: install install-dev run serve load test lint migrations-check seed ci screenshots bootstrap-subset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ test: lint migrations-check
 	else \
 		echo "== PostgreSQL not reachable on 127.0.0.1:5432 and TEST_DATABASE_URL unset: SQLite only"; \
 	fi
+
+## make screenshots: phone and desktop screenshots of the main pages, and their weights, into docs/screenshots/
+screenshots: install-dev
+	SAVE_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_pages.py -q -p no:warnings
+
+## make bootstrap-subset: rebuild the trimmed Bootstrap after templates start using new Bootstrap classes
+bootstrap-subset: install-dev
+	$(BIN)/python scripts/bootstrap_subset.py
 
 seed: install
 	$(BIN)/python manage.py seed_demo --submissions 500

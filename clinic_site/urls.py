@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("triage.urls")),
+    path("", include("booking.urls")),
 ]
 
 handler400 = "clinic_site.views.bad_request"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from triage import scoring, selectors
+from triage.selectors import RESULT_TOKENS_SESSION_KEY
 
 SEED = importlib.import_module("triage.migrations.0002_seed_clinical_content")
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "triage_examples.json").read_text())["cases"]
@@ -88,3 +89,10 @@ def redis_cache(settings):
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
     client.close()
+
+
+def own_result(client, submission) -> None:
+    """Let ``client``'s session open ``submission``'s result, as if it had just finished the questionnaire."""
+    session = client.session
+    session[RESULT_TOKENS_SESSION_KEY] = [*session.get(RESULT_TOKENS_SESSION_KEY, []), submission.token]
+    session.save()

@@ -101,6 +101,19 @@ def clinic_list() -> list[Clinic]:
     return list(Clinic.objects.all())
 
 
+# Result tokens a session created. A result (and everything reached from it:
+# delete, PDF, booking) opens only for these, so a result link "expires" with
+# the session that made it and a copied or shared link reveals nothing later.
+RESULT_TOKENS_SESSION_KEY = "triage_result_tokens"
+
+
+def submission_get_for_session(*, session, token: str) -> Submission | None:
+    """The submission behind ``token`` if this session created it (no query for other tokens)."""
+    if token not in session.get(RESULT_TOKENS_SESSION_KEY, ()):
+        return None
+    return submission_get_by_token(token=token)
+
+
 def submission_get_by_token(*, token: str) -> Submission | None:
     """The submission behind a result link, with its clinic and ruleset row (not its content)."""
     return (

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import ratelimit, scoring, selectors, services
+from . import ratelimit, scoring, selectors, services, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 
 SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
@@ -49,6 +49,17 @@ STEP_PAGES = {
     },
 }
 
+# The body diagram on the symptoms step: each area ticks "yes" on the
+# question that asks whether it hurts there. Codes missing from the
+# published ruleset are dropped, so editing the content never breaks the page.
+BODY_REGIONS = (
+    ("hip", "Outside of the hip", ("outer_hip_tenderness",)),
+    ("groin", "Groin", ("groin_pain",)),
+    ("buttock", "Buttock", ("low_back_buttock_pain",)),
+    ("lower_back", "Lower back", ("low_back_buttock_pain",)),
+    ("leg", "Down the leg", ("radiating_leg_pain",)),
+)
+
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
 LAST_RESULT_SESSION_KEY = "triage_last_result"
@@ -56,10 +67,7 @@ LAST_RESULT_SESSION_KEY = "triage_last_result"
 RUN_ID_KEY = "run_id"
 # The collection notice version this run was shown (recorded on the submission).
 NOTICE_VERSION_KEY = "privacy_notice_version"
-# Result tokens this session created. A result page (and "delete my answers")
-# opens only for these: a result link "expires" with the session that made it,
-# so a link copied, shared or left in a browser history reveals nothing later.
-RESULT_TOKENS_SESSION_KEY = "triage_result_tokens"
+RESULT_TOKENS_SESSION_KEY = selectors.RESULT_TOKENS_SESSION_KEY
 MAX_RESULTS_PER_SESSION = 20
 
 
@@ -114,6 +122,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         context["page"] = STEP_PAGES[self.steps.current]
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
+        if self.steps.current == SYMPTOMS:
+            asked = {q.code for q in self.ruleset.questions_of_kind(scoring.SYMPTOM)}
+            context["body_regions"] = [
+                {"slug": slug, "label": label, "codes": [code for code in codes if code in asked]}
+                for slug, label, codes in BODY_REGIONS
+                if any(code in asked for code in codes)
+            ]
         return context
 
     def _first_missing_step(self, before: str) -> str | None:
@@ -251,13 +266,10 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
 
 
 def _own_submission(request: HttpRequest, token: str):
-    """The submission behind ``token`` if this session created it, else None (no query for other tokens)."""
-    if token not in request.session.get(RESULT_TOKENS_SESSION_KEY, ()):
-        return None
-    return selectors.submission_get_by_token(token=token)
+    return selectors.submission_get_for_session(session=request.session, token=token)
 
 
-def _expired(request: HttpRequest) -> HttpResponse:
+def result_expired(request: HttpRequest) -> HttpResponse:
     # Unknown, deleted and other sessions' tokens look the same: a link reveals nothing.
     return render(request, "triage/result_expired.html", status=404)
 
@@ -266,7 +278,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
 def result(request: HttpRequest, token: str) -> HttpResponse:
     submission = _own_submission(request, token)
     if submission is None:
-        return _expired(request)
+        return result_expired(request)
     page = selectors.result_page_get(submission=submission)
     return render(request, "triage/result.html", {"result": page, "submission": submission})
 
@@ -276,7 +288,7 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
     """Delete my answers: a confirmation page, then a POST that deletes and audits."""
     submission = _own_submission(request, token)
     if submission is None:
-        return _expired(request)
+        return result_expired(request)
     if request.method == "GET":
         return render(request, "triage/result_confirm_delete.html", {"submission": submission})
     services.submission_delete(submission=submission, request=request)
@@ -290,3 +302,16 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def result_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/result_deleted.html")
+
+
+@require_safe
+def result_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The result as a one-page PDF to bring to an appointment or show a GP."""
+    submission = _own_submission(request, token)
+    if submission is None:
+        return result_expired(request)
+    response = HttpResponse(summary.summary_pdf(submission=submission), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="self-check-{submission.reference}.pdf"'
+    # Health information: never kept by a shared cache or the browser's disk cache.
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -1,0 +1,70 @@
+"""Writes for booking requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from triage.models import Clinic, Submission
+
+from .models import OPEN_STATUSES, BookingRequest, BookingStatus
+
+
+@dataclass(frozen=True)
+class BookingDetails:
+    clinic: Clinic
+    preferred_days: Sequence[str]
+    preferred_times: Sequence[str]
+    name: str
+    email: str
+    phone: str
+    notes: str
+
+
+def booking_request_create(*, submission: Submission, details: BookingDetails) -> BookingRequest:
+    """Store the patient's request, or return the open one they already sent.
+
+    Idempotent per submission: a repeated POST (double click, Back and
+    resubmit) finds the existing open request instead of adding another.
+    """
+    try:
+        with transaction.atomic():
+            return BookingRequest.objects.create(
+                submission=submission,
+                clinic=details.clinic,
+                preferred_days=list(details.preferred_days),
+                preferred_times=list(details.preferred_times),
+                name=details.name,
+                email=details.email,
+                phone=details.phone,
+                notes=details.notes,
+                consent=True,
+            )
+    except IntegrityError:
+        existing = BookingRequest.objects.filter(submission=submission, status__in=OPEN_STATUSES).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def booking_request_set_status(*, requests: Iterable[BookingRequest], status: BookingStatus) -> tuple[int, int]:
+    """Move requests to ``status``. Returns (changed, refused).
+
+    Reopening a request is refused when its self-check already has another
+    open request, so reception never sees the same patient twice in the queue.
+    """
+    changed = refused = 0
+    for booking in requests:
+        if booking.status == status:
+            continue
+        booking.status = status
+        try:
+            with transaction.atomic():
+                booking.save(update_fields=["status", "updated_at"])
+        except IntegrityError:
+            refused += 1
+        else:
+            changed += 1
+    return changed, refused

@@ -1,0 +1,66 @@
+"""The take-away summary: the result as a one-page PDF the patient can bring along.
+
+Assembled from the same reads as the result page, in words from the ruleset
+the answers were scored with, then rendered by WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from . import selectors
+from .models import Disposition, PainDuration, Submission
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    title: str
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+
+
+GROUP_TITLES = (
+    ("safety", "Safety questions"),
+    ("symptom", "Where it hurts and how"),
+    ("driver", "Feet and movement"),
+)
+
+
+def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
+    """The person's yes/no answers in plain words, grouped as they were asked."""
+    ruleset = selectors.ruleset_get_version(version=submission.ruleset_version)
+    groups = []
+    for kind, title in GROUP_TITLES:
+        kinds = ("emergency", "doctor_today") if kind == "safety" else (kind,)
+        asked = [q for q in ruleset.questions_of_kind(*kinds) if q.code in submission.answers]
+        if not asked:
+            continue
+        groups.append(
+            AnswerGroup(
+                title=title,
+                yes=tuple(q.summary for q in asked if submission.answers[q.code]),
+                no=tuple(q.summary for q in asked if not submission.answers[q.code]),
+            )
+        )
+    return tuple(groups)
+
+
+def summary_pdf(*, submission: Submission) -> bytes:
+    """The one-page PDF summary of a stored result."""
+    # Imported here: WeasyPrint loads its native libraries on import, which
+    # only the PDF download needs.
+    from weasyprint import CSS, HTML
+
+    context = {
+        "submission": submission,
+        "result": selectors.result_page_get(submission=submission),
+        "answer_groups": summary_answers(submission=submission),
+        "disposition_label": Disposition(submission.disposition).label,
+        "duration_label": PainDuration(submission.pain_duration).label if submission.pain_duration else "",
+    }
+    html = render_to_string("triage/summary_pdf.html", context)
+    stylesheet = CSS(filename=finders.find("css/summary-pdf.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
