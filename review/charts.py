@@ -69,7 +69,7 @@ def bars_height(rows: list) -> int:
     return max(len(rows), 1) * ROW_HEIGHT
 
 
-def horizontal_bars(*, rows: list[tuple[str, int]], width: int = 400, row_height: int = ROW_HEIGHT) -> list[Bar]:
+def horizontal_bars(*, rows: list[tuple[str, int]], width: int = 340, row_height: int = ROW_HEIGHT) -> list[Bar]:
     peak = max((value for _label, value in rows), default=0) or 1
     return [
         Bar(label, value, round(value / peak * width, 1), index * row_height)

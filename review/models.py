@@ -37,7 +37,8 @@ class Note(models.Model):
         ordering = ["submission", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.submission} {self.created_at:%Y-%m-%d %H:%M}"
+        # No related lookups here: the admin shows this for every note on a page.
+        return f"Note of {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class Outcome(models.Model):
@@ -75,7 +76,7 @@ class Outcome(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.submission}: outcome"
+        return f"Outcome recorded {timezone.localtime(self.recorded_at):%Y-%m-%d %H:%M}"
 
 
 class StatusChange(models.Model):
@@ -98,7 +99,7 @@ class StatusChange(models.Model):
         ordering = ["submission", "changed_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.submission}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class SubmissionHistory(HistoricalRecords):

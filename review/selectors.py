@@ -13,7 +13,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from triage import scoring
-from triage.models import Clinic, Condition, Disposition, PainDuration, QuestionGroup, Submission, Suggestion
+from triage.models import (
+    Clinic,
+    Condition,
+    Disposition,
+    PainDuration,
+    QuestionGroup,
+    ReviewStatus,
+    Submission,
+    Suggestion,
+)
 from triage.selectors import ruleset_from_content, ruleset_get_version
 
 from .models import Outcome
@@ -259,6 +268,7 @@ def confusion_tables(*, report: dict[int, VersionAccuracy], conditions: list[Con
 # --- Dashboard ----------------------------------------------------------------------
 
 WEEKS = 12
+RED_FLAGS_LISTED = 25
 
 
 @dataclass(frozen=True)
@@ -270,6 +280,7 @@ class Dashboard:
     accuracy: list[ConfusionTable]
     red_flags_recent: list[Submission]
     red_flags_recent_count: int
+    red_flags_by_status: list[tuple[str, str, int]]  # (status, label, count)
     total: int
 
 
@@ -314,14 +325,18 @@ def dashboard_get(*, now: datetime | None = None) -> Dashboard:
         per_condition.append(("No suggestion", total - suggested))
     week_ago = now - timedelta(days=7)
     red = Submission.objects.filter(red_flag=True, created_at__gte=week_ago)
+    by_status = Counter(dict(red.values_list("status").annotate(n=Count("pk")).order_by()))
     return Dashboard(
         since=since,
         weekly=weekly,
         per_clinic=per_clinic,
         per_condition=per_condition,
         accuracy=confusion_tables(report=accuracy_get(), conditions=conditions),
-        red_flags_recent=list(red.select_related("assigned_to", "clinic").order_by("-created_at")[:100]),
-        red_flags_recent_count=red.count(),
+        red_flags_recent=list(red.select_related("assigned_to", "clinic").order_by("-created_at")[:RED_FLAGS_LISTED]),
+        red_flags_recent_count=sum(by_status.values()),
+        red_flags_by_status=[
+            (value, label, by_status[value]) for value, label in ReviewStatus.choices if by_status[value]
+        ],
         total=total,
     )
 

@@ -337,3 +337,66 @@ def test_notes_can_never_be_edited_or_deleted(clinician_client, db_ruleset):
 
     inline = next(i for i in admin.site._registry[Submission].get_inline_instances(None) if i.model is Note)
     assert not inline.has_change_permission(None) and not inline.has_delete_permission(None)
+
+
+def test_only_clinicians_and_superusers_can_be_assigned(clinician_client, db_ruleset):
+    editor, boss = content_editor(), superuser()
+    submission = make_submission(db_ruleset)
+    form = clinician_client.get(change_url(submission)).context["adminform"].form
+    choices = set(form.fields["assigned_to"].queryset)
+    assert choices == {clinician_client.user, boss}
+    assert editor not in choices
+
+
+def test_assigning_in_the_form_is_recorded_and_takes_a_new_one_into_review(clinician_client, db_ruleset):
+    submission = make_submission(db_ruleset)
+    response = clinician_client.post(
+        change_url(submission), form_data(submission, assigned_to=clinician_client.user.pk)
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert (submission.assigned_to, submission.status) == (clinician_client.user, ReviewStatus.IN_REVIEW)
+    assert AuditEvent.objects.filter(target=submission.reference, detail__has_key="assigned_to").exists()
+
+
+def test_the_history_page_lists_review_changes_and_cannot_revert(clinician_client, db_ruleset):
+    from review.services import submission_status_change
+
+    submission = make_submission(db_ruleset)
+    submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, user=clinician_client.user)
+    response = clinician_client.get(reverse("admin:triage_submission_history", args=[submission.pk]))
+    assert response.status_code == 200
+    assert "in_review" in response.content.decode()
+    record = submission.history.first()
+    url = reverse("admin:triage_submission_simple_history", args=[submission.pk, record.history_id])
+    assert clinician_client.post(url, {"status": "new"}).status_code == 403
+
+
+def test_a_submission_page_costs_the_same_queries_with_many_notes(clinician_client, db_ruleset):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from review.services import note_add
+
+    submission = make_submission(db_ruleset)
+    note_add(submission=submission, author=clinician_client.user, text="one")
+    clinician_client.get(change_url(submission))
+    with CaptureQueriesContext(connection) as few:
+        clinician_client.get(change_url(submission))
+    for i in range(10):
+        note_add(submission=submission, author=clinician_client.user, text=f"note {i}")
+    with CaptureQueriesContext(connection) as many:
+        clinician_client.get(change_url(submission))
+    assert len(many) == len(few)
+
+
+def test_the_date_drill_down_filters_by_year_and_month_without_extra_queries(clinician_client, db_ruleset):
+    from django.utils import timezone
+
+    submission = make_submission(db_ruleset)
+    today = timezone.localdate()
+    response = clinician_client.get(CHANGELIST, {"created_at__year": today.year, "created_at__month": today.month})
+    assert [s.pk for s in response.context["cl"].result_list] == [submission.pk]
+    response = clinician_client.get(CHANGELIST, {"created_at__year": today.year - 1})
+    assert list(response.context["cl"].result_list) == []
+    assert clinician_client.get(CHANGELIST, {"created_at__year": "abc"}).status_code in (200, 302)

@@ -99,6 +99,7 @@ def test_the_dashboard_page_shows_accuracy_charts_and_recent_red_flags(client, k
     assert 'style="' not in content.split('id="content-main"')[1]  # no inline styles (strict CSP)
     assert "Red-flag submissions in the last 7 days (1)" in content
     assert flag.reference in content and "In review" in content
+    assert "In review: <strong>1</strong>" in content
 
 
 def test_red_flags_older_than_7_days_are_not_listed(db_ruleset):

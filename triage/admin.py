@@ -15,7 +15,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +44,7 @@ from .models import (
 )
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
+CLINICIAN_GROUP = "Clinician"
 
 
 class ConditionWeightInline(admin.TabularInline):
@@ -215,7 +216,13 @@ class SubmissionReviewForm(forms.ModelForm):
         ]
         if "assigned_to" in self.fields:
             # Lazy: evaluated when the widget renders, not here.
-            self.fields["assigned_to"].queryset = get_user_model().objects.filter(is_active=True, is_staff=True)
+            self.fields["assigned_to"].queryset = (
+                get_user_model()
+                .objects.filter(is_active=True, is_staff=True)
+                .filter(Q(groups__name=CLINICIAN_GROUP) | Q(is_superuser=True))
+                .distinct()
+                .order_by("username")
+            )
 
     def clean(self):
         cleaned = super().clean()
