@@ -190,10 +190,19 @@ class QueueChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).defer("answers", "result")
 
 
+class StatusField(forms.ChoiceField):
+    """Offers only the moves allowed from the current status, but accepts any
+    status, so a move the workflow refuses gets the workflow's own message
+    (naming the allowed moves) rather than a bare "not a valid choice"."""
+
+    def valid_value(self, value) -> bool:
+        return value in ReviewStatus.values
+
+
 class SubmissionReviewForm(forms.ModelForm):
     """The only things staff change on a submission: its status and who follows it up."""
 
-    status = forms.ChoiceField(label=_("status"))
+    status = StatusField(label=_("status"))
     status_reason = forms.CharField(
         label=_("reason for the change"),
         required=False,
