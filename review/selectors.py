@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from triage import scoring
 from triage.models import (
+    RED_FLAG_DISPOSITIONS,
     Clinic,
     Condition,
     Disposition,
@@ -327,7 +328,8 @@ def dashboard_get(*, now: datetime | None = None) -> Dashboard:
     if total > suggested:
         per_condition.append(("No suggestion", total - suggested))
     week_ago = now - timedelta(days=7)
-    red = Submission.objects.filter(red_flag=True, created_at__gte=week_ago)
+    # By disposition (what red_flag is computed from): counted through an index.
+    red = Submission.objects.filter(disposition__in=RED_FLAG_DISPOSITIONS, created_at__gte=week_ago)
     by_status = Counter(dict(red.values_list("status").annotate(n=Count("pk")).order_by()))
     return Dashboard(
         since=since,

@@ -284,6 +284,12 @@ class Submission(models.Model):
             models.Index(fields=["status", "-created_at"], name="submission_status_created"),
             # Covers the dashboard's counts by disposition, clinic and week (index-only scan, no sort).
             models.Index(fields=["disposition", "clinic", "created_at"], name="submission_dashboard"),
+            # The queue's search (part of a name, email or phone, or the
+            # reference) has to look at every row; this lets it read a narrow
+            # index instead of every row with its answers and result.
+            models.Index(
+                fields=["contact_name", "contact_email", "contact_phone", "reference"], name="submission_search"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

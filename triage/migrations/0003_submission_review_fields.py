@@ -49,4 +49,8 @@ class Migration(migrations.Migration):
             model_name='submission',
             index=models.Index(fields=['disposition', 'clinic', 'created_at'], name='submission_dashboard'),
         ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['contact_name', 'contact_email', 'contact_phone', 'reference'], name='submission_search'),
+        ),
     ]
