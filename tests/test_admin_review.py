@@ -402,3 +402,36 @@ def test_the_date_drill_down_filters_by_year_and_month_without_extra_queries(cli
     response = clinician_client.get(CHANGELIST, {"created_at__year": today.year - 1})
     assert list(response.context["cl"].result_list) == []
     assert clinician_client.get(CHANGELIST, {"created_at__year": "abc"}).status_code in (200, 302)
+
+
+def test_a_contradictory_outcome_is_refused_in_the_form_and_nothing_is_saved(clinician_client, db_ruleset):
+    submission = make_submission(db_ruleset)
+    response = clinician_client.post(
+        change_url(submission),
+        form_data(submission, **{"outcome-0-conditions": ["sciatica"], "outcome-0-none_found": "on"}),
+    )
+    assert response.status_code == 200
+    assert "cannot go with a listed condition" in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+def test_staff_with_view_permission_only_see_the_page_read_only(client, db_ruleset):
+    from django.contrib.auth.models import Permission
+
+    user = staff_user("auditor")
+    user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    client.force_login(user)
+    submission = make_submission(db_ruleset)
+    response = client.get(change_url(submission))
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+    assert client.post(change_url(submission), form_data(submission, status="in_review")).status_code == 403
+    assert Submission.objects.get(pk=submission.pk).status == ReviewStatus.NEW
+
+
+def test_a_superuser_deleting_a_submission_is_audited(client, db_ruleset):
+    client.force_login(superuser())
+    submission = make_submission(db_ruleset)
+    client.post(reverse("admin:triage_submission_delete", args=[submission.pk]), {"post": "yes"})
+    assert not Submission.objects.filter(pk=submission.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.DELETE, target=submission.reference).exists()

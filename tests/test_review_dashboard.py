@@ -139,3 +139,12 @@ def test_the_dashboard_costs_the_same_queries_at_any_size(client, user, db_rules
         assert client.get(DASHBOARD).status_code == 200
     assert len(large) == len(small)
     assert len(large) <= 15
+
+
+def test_the_admin_index_links_to_the_dashboard_for_those_who_may_see_it(client, user, db_ruleset):
+    from .review_helpers import content_editor
+
+    client.force_login(user)
+    assert DASHBOARD in client.get(reverse("admin:index")).content.decode()
+    client.force_login(content_editor())
+    assert DASHBOARD not in client.get(reverse("admin:index")).content.decode()

@@ -497,6 +497,15 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                     formset.changed_objects.append((outcome, outcome_form.changed_data))
         # Status history is read-only: nothing to save.
 
+    def delete_model(self, request, obj):
+        audit_record(action=AuditAction.DELETE, target=obj.reference, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for reference in queryset.values_list("reference", flat=True):
+            audit_record(action=AuditAction.DELETE, target=reference, request=request)
+        super().delete_queryset(request, queryset)
+
     # --- Actions ---
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
