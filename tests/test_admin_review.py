@@ -435,3 +435,10 @@ def test_a_superuser_deleting_a_submission_is_audited(client, db_ruleset):
     client.post(reverse("admin:triage_submission_delete", args=[submission.pk]), {"post": "yes"})
     assert not Submission.objects.filter(pk=submission.pk).exists()
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, target=submission.reference).exists()
+
+
+def test_facet_counts_are_off_so_the_query_budget_holds(clinician_client, db_ruleset, django_assert_max_num_queries):
+    make_submission(db_ruleset)
+    with django_assert_max_num_queries(8):
+        response = clinician_client.get(CHANGELIST, {"_facets": "1"})
+    assert "Show counts" not in response.content.decode()

@@ -361,6 +361,8 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     # The unfiltered total would be a second COUNT over every submission.
     show_full_result_count = False
+    # Facet counts would run one COUNT per filter option over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["=reference", "contact_name", "contact_email", "contact_phone"]
     search_help_text = _("Reference code (exact), or part of a name, email or phone number.")
     date_hierarchy = "created_at"
