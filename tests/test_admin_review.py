@@ -442,3 +442,23 @@ def test_facet_counts_are_off_so_the_query_budget_holds(clinician_client, db_rul
     with django_assert_max_num_queries(8):
         response = clinician_client.get(CHANGELIST, {"_facets": "1"})
     assert "Show counts" not in response.content.decode()
+
+
+def test_outcome_history_is_for_superusers_and_read_only(client, clinician_client, db_ruleset):
+    from review.models import Outcome
+    from review.services import outcome_record
+    from triage.models import Condition
+
+    submission = make_submission(db_ruleset)
+    outcome_record(
+        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), user=clinician_client.user
+    )
+    url = reverse("admin:review_historicaloutcome_changelist")
+    assert clinician_client.get(url).status_code == 403
+    client.force_login(superuser())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert submission.reference in response.content.decode()
+    record = Outcome.history.first()
+    change = reverse("admin:review_historicaloutcome_change", args=[record.pk])
+    assert client.post(change, {"detail": "rewritten"}).status_code == 403
