@@ -43,7 +43,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, db, url_name):
 
 
 def test_a_non_staff_user_is_sent_to_the_login_page(client, db):
-    client.force_login(User.objects.create_user("patient", password="a-long-test-password"))
+    client.force_login(User.objects.create_user("patient"))
     response = client.get(CHANGELIST)
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
