@@ -117,19 +117,19 @@ class SubmissionHistory(HistoricalRecords):
         super().post_save(instance, created, using=using, **kwargs)
 
 
-SUBMISSION_HISTORY_EXCLUDED = [
-    "token",
-    "answers",
-    "pain_duration",
-    "pain_intensity",
-    "clinic",
-    "contact_consent",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "result",
-    "idempotency_key",
-    "red_flag",
-]
+# The fields a submission's history keeps. Every other field is left out,
+# including any added to Submission later, so new patient data never lands in
+# the history table by accident (and needs no history migration).
+SUBMISSION_HISTORY_FIELDS = {
+    "id",
+    "reference",
+    "created_at",
+    "ruleset_version",
+    "disposition",
+    "status",
+    "not_appropriate_reason",
+    "assigned_to",
+}
+SUBMISSION_HISTORY_EXCLUDED = [f.name for f in Submission._meta.fields if f.name not in SUBMISSION_HISTORY_FIELDS]
 
 register(Submission, app="review", records_class=SubmissionHistory, excluded_fields=SUBMISSION_HISTORY_EXCLUDED)
