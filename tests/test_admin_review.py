@@ -204,7 +204,7 @@ def test_mark_contacted_moves_those_in_review_and_explains_the_others(clinician_
     )
     content = response.content.decode()
     assert "1 submission(s) marked contacted" in content
-    assert f"Not changed: {fresh.reference}: A submission cannot go from" in content
+    assert f"Not changed ({fresh.reference}): A submission cannot go from" in content
     assert Submission.objects.get(pk=ready.pk).status == ReviewStatus.CONTACTED
     assert Submission.objects.get(pk=fresh.pk).status == ReviewStatus.NEW
 

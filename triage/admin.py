@@ -523,7 +523,8 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Mark contacted"), permissions=["change"])
     def mark_contacted(self, request: HttpRequest, queryset) -> None:
-        moved, refused = 0, []
+        moved = 0
+        refused: dict[str, list[str]] = {}  # why -> references, one message per reason
         for submission in queryset:
             try:
                 review_services.submission_status_change(
@@ -531,11 +532,15 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                 )
                 moved += 1
             except ValidationError as error:
-                refused.append(f"{submission.reference}: {' '.join(error.messages)}")
+                refused.setdefault(" ".join(error.messages), []).append(submission.reference)
         if moved:
             self.message_user(request, _("%(count)d submission(s) marked contacted.") % {"count": moved})
-        for line in refused:
-            self.message_user(request, _("Not changed: %(why)s") % {"why": line}, messages.ERROR)
+        for why, references in refused.items():
+            self.message_user(
+                request,
+                _("Not changed (%(references)s): %(why)s") % {"references": ", ".join(references), "why": why},
+                messages.ERROR,
+            )
 
     @admin.action(description=_("Export selected as CSV"), permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
