@@ -6,7 +6,7 @@ PORT ?= 8000
 # CI sets TEST_DATABASE_URL; locally the suite also runs on PostgreSQL when one answers on 127.0.0.1:5432.
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev run test lint migrations-check seed ci
+.PHONY: install install-dev run serve load test lint migrations-check seed ci
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,20 @@ run: install
 	@echo "Admin: create your first staff account with: $(BIN)/python manage.py createsuperuser"
 	@echo "Then sign in at http://127.0.0.1:$(PORT)/admin/"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make serve: production settings under gunicorn ($${WEB_CONCURRENCY:-2} workers) on 127.0.0.1:$(PORT).
+## Needs SECRET_KEY and ALLOWED_HOSTS; DATABASE_URL (PostgreSQL) and REDIS_URL are read when set. See docs/operations.md.
+serve: install
+	DJANGO_ENV=production $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --no-input -v 0
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --no-input
+	DJANGO_ENV=production $(BIN)/gunicorn clinic_site.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --timeout 30 --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
+
+## make load: 16 simulated patients for 30 s against gunicorn, on SQLite then PostgreSQL (needs Redis and PostgreSQL)
+LOAD_PORT ?= 8100
+load: install
+	$(BIN)/python bench/load.py --db both --patients 16 --duration 30 --port $(LOAD_PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -38,7 +38,10 @@ if PRODUCTION:
     missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
     if missing:
         raise ImproperlyConfigured(
-            f"Production settings need {' and '.join(missing)} in the environment; refusing to start."
+            f"DJANGO_ENV=production needs {' and '.join(missing)} set in the environment; refusing to start. "
+            "SECRET_KEY: a long random string kept secret "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))"). '
+            "ALLOWED_HOSTS: the site's host names, comma-separated (e.g. selfcheck.footfoundation.co.nz)."
         )
 else:
     SECRET_KEY = SECRET_KEY or "insecure-local-development-key-never-use-in-production"
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -61,7 +65,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its one line per request sees the final status, whatever an inner layer did.
+    "clinic_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "clinic_site.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it only turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_site.urls"
@@ -83,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clinic_site.context_processors.privacy",
             ],
         },
     },
@@ -121,10 +132,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Answers are health information: sessions live in the database, never in a
 # signed cookie where they would be readable by anyone holding the cookie.
+# A session lasts SESSION_COOKIE_AGE seconds (2 hours by default) from its
+# last save, and ends when the browser closes; the result page and "delete my
+# answers" only work while it lasts (docs/operations.md). Expired rows are
+# removed by `manage.py clearsessions` (run it daily from cron).
 SESSION_ENGINE = "triage.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 60 * 60 * 2))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes checks every staff sign-in first: 5 failures for the same user
+# name from the same IP lock that combination out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "clinic_site.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+# Axes records every attempt in its own tables (visible in the admin). Its log
+# lines name only what a lockout is keyed on (staff user name and IP), never
+# user agents; no patient data passes through sign-in.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,7 +173,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # collectstatic (production) writes here; WhiteNoise serves from the finders otherwise.
-STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles")) if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,8 +187,9 @@ STORAGES = {
     },
 }
 # Serve files straight from the app directories when collectstatic has not run
-# (make run, tests); production runs collectstatic first.
-WHITENOISE_USE_FINDERS = True
+# (make run, tests); production serves only the collected, hashed files
+# (make serve runs collectstatic first).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -168,22 +202,113 @@ LOGIN_URL = "admin:login"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "selfcheck"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several sites (or test runs) can share one Redis with their own prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "selfcheck"),
+            # A slow or unreachable Redis must not hold a request for long (rate limits fail open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
 # Questionnaire submissions allowed per client IP: (count, window in seconds).
+# Counted when answers are stored: a final submit or a red-flag exit.
 TRIAGE_SUBMISSION_RATE_LIMIT = (
     int(os.environ.get("TRIAGE_SUBMISSIONS_PER_HOUR", 20)),
     3600,
 )
 
+# --- Privacy (Health Information Privacy Code 2020) --------------------------
+# Bump the version whenever templates/triage/privacy_notice.html changes in
+# substance: every submission records the version the person was shown.
+TRIAGE_PRIVACY_NOTICE_VERSION = "2026-11-1"
+TRIAGE_PRIVACY_OFFICER = {
+    "name": os.environ.get("PRIVACY_OFFICER_NAME", "the Foot Foundation privacy officer"),
+    # No default contact: never invent one. check --deploy warns until one is set.
+    "email": os.environ.get("PRIVACY_OFFICER_EMAIL", ""),
+    "phone": os.environ.get("PRIVACY_OFFICER_PHONE", ""),
+}
+# Days a submission is kept before `manage.py purge_submissions` deletes it.
+# Anonymous self-checks are only useful for a short while; a submission where
+# the person asked to be contacted has clinical follow-up and is kept as long
+# as other clinical records (Health (Retention of Health Information)
+# Regulations 1996: 10 years).
+TRIAGE_RETENTION_DAYS = {
+    "anonymous": int(os.environ.get("TRIAGE_RETENTION_DAYS_ANONYMOUS", 180)),
+    "follow_up": int(os.environ.get("TRIAGE_RETENTION_DAYS_FOLLOW_UP", 3653)),
+}
+
+# --- Security headers ---------------------------------------------------------
+# Strict Content-Security-Policy (django-csp 4 format): no inline script or
+# style anywhere, so every directive is 'self' or nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+# Result pages carry a secret token in their address: never send it on.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+CSRF_FAILURE_VIEW = "clinic_site.views.csrf_failure"
+
+if PRODUCTION:
+    # HTTPS only. Behind a TLS-terminating proxy (nginx, a load balancer) set
+    # TRUST_X_FORWARDED_PROTO=1 so Django knows the original request was HTTPS;
+    # the proxy must overwrite that header, never pass on the client's.
+    if env_bool("TRUST_X_FORWARDED_PROTO"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The load balancer's health check may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # __Host- cookies: HTTPS only, no Domain, Path=/; a sibling subdomain cannot set or read them.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    CSRF_COOKIE_HTTPONLY = True
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Logging ------------------------------------------------------------------
+# One JSON line per request (clinic_site.middleware.RequestLogMiddleware) and
+# per error, on stderr. Lines never carry answers, names, emails or phone
+# numbers: requests log method, path (result tokens masked), status and time;
+# messages pass through a filter that masks emails, phone numbers and tokens.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"redact": {"()": "clinic_site.logs.RedactFilter"}},
+    "formatters": {"json": {"()": "clinic_site.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request middleware already logs every request; django.request
+        # would repeat each 4xx. It still logs every 5xx with its traceback.
+        "django.request": {"level": "ERROR"},
+        # runserver's own access line would repeat ours, query string and all.
+        "django.server": {"level": "WARNING"},
+    },
 }

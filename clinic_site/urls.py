@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("triage.urls")),
 ]
+
+handler400 = "clinic_site.views.bad_request"
+handler403 = "clinic_site.views.permission_denied"
+handler404 = "clinic_site.views.page_not_found"
+handler500 = "clinic_site.views.server_error"

@@ -48,3 +48,43 @@ def db_ruleset(db) -> scoring.Ruleset:
 
 def all_answers(ruleset: scoring.Ruleset, kinds: tuple[str, ...], yes: set[str] = frozenset()) -> dict[str, str]:
     return {q.code: "yes" if q.code in yes else "no" for q in ruleset.questions_of_kind(*kinds)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with empty rate-limit counters (the local-memory cache outlives a test)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    # Never clear a shared Redis: other test runs (and the site) keep their keys there.
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The real Redis as the default cache, under a key prefix of this test's own.
+
+    Parallel runs never see each other's counters, and the keys are removed
+    afterwards. Fails (never skips) when Redis does not answer.
+    """
+    import os
+    import uuid
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"This test needs Redis at {url} (set TEST_REDIS_URL to point elsewhere): {error}")
+    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    }
+    yield client, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()

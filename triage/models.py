@@ -230,6 +230,15 @@ class Submission(models.Model):
         verbose_name=_("preferred clinic"),
     )
     contact_consent = models.BooleanField(_("agreed to be contacted"), default=False)
+    contact_consent_at = models.DateTimeField(
+        _("consent given at"), null=True, blank=True, help_text=_("When the person ticked the consent box.")
+    )
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"),
+        max_length=20,
+        blank=True,
+        help_text=_("The version of the collection notice shown before the first question."),
+    )
     contact_name = models.CharField(_("name"), max_length=100, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.services import audit_record
 
 from . import scoring
 from .models import RulesetVersion, Submission, Suggestion
@@ -70,10 +75,12 @@ def submission_build(
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
+    privacy_notice_version: str = "",
 ) -> tuple[Submission, scoring.Assessment]:
     """Score the answers and build (but do not save) the submission."""
     assessment = scoring.score(ruleset, scoring.Answers.from_mapping(answers, pain_duration or None, pain_intensity))
     contact = contact or ContactDetails()
+    consent = bool(contact.name or contact.email or contact.phone)
     submission = Submission(
         reference=reference_generate(),
         token=token_generate(),
@@ -82,7 +89,10 @@ def submission_build(
         pain_duration=pain_duration or "",
         pain_intensity=pain_intensity,
         clinic_id=clinic_id,
-        contact_consent=bool(contact.name or contact.email or contact.phone),
+        contact_consent=consent,
+        # The consent box is ticked on the last step, submitted with this request.
+        contact_consent_at=timezone.now() if consent else None,
+        privacy_notice_version=privacy_notice_version,
         contact_name=contact.name,
         contact_email=contact.email,
         contact_phone=contact.phone,
@@ -114,6 +124,7 @@ def submission_create(
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
+    privacy_notice_version: str = "",
 ) -> Submission:
     """Score and store one submission with its suggestions, in one transaction.
 
@@ -129,6 +140,7 @@ def submission_create(
         clinic_id=clinic_id,
         contact=contact,
         idempotency_key=idempotency_key,
+        privacy_notice_version=privacy_notice_version,
     )
     for _attempt in range(3):
         try:
@@ -175,6 +187,68 @@ def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
         elif kind not in keeps:
             problems.append(f"red-flag question {question['code']!r} would change from {question['kind']} to {kind}")
     return problems
+
+
+def submission_delete(*, submission: Submission, request: HttpRequest) -> None:
+    """The patient deletes their own answers: gone for good, with an audit line (no health data in it)."""
+    with transaction.atomic():
+        audit_record(
+            action="delete",
+            target=submission.reference,
+            request=request,
+            detail={"reason": "deleted by the patient from the result page"},
+        )
+        submission.delete()
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    anonymous: int
+    follow_up: int
+
+    @property
+    def total(self) -> int:
+        return self.anonymous + self.follow_up
+
+
+def submissions_due_for_purge(*, retention_days: Mapping[str, int], now=None) -> tuple:
+    """Two querysets: anonymous submissions and those with follow-up, each past its retention period.
+
+    A submission where the person agreed to be contacted is treated as one
+    with clinical follow-up (the clinic may have acted on it).
+    """
+    now = now or timezone.now()
+    anonymous = Submission.objects.filter(
+        contact_consent=False, created_at__lt=now - timedelta(days=retention_days["anonymous"])
+    )
+    follow_up = Submission.objects.filter(
+        Q(contact_consent=True), created_at__lt=now - timedelta(days=retention_days["follow_up"])
+    )
+    return anonymous, follow_up
+
+
+def submissions_purge(*, retention_days: Mapping[str, int], dry_run: bool = False, now=None) -> PurgeCounts:
+    """Delete submissions past their retention period; audited unless ``dry_run``."""
+    anonymous, follow_up = submissions_due_for_purge(retention_days=retention_days, now=now)
+    if dry_run:
+        return PurgeCounts(anonymous=anonymous.count(), follow_up=follow_up.count())
+    with transaction.atomic():
+        # Count the submissions themselves, not the suggestions deleted with them.
+        counts = PurgeCounts(
+            anonymous=anonymous.delete()[1].get("triage.Submission", 0),
+            follow_up=follow_up.delete()[1].get("triage.Submission", 0),
+        )
+        audit_record(
+            action="purge",
+            target="submissions",
+            actor_label="system",
+            detail={
+                "anonymous": counts.anonymous,
+                "follow_up": counts.follow_up,
+                "retention_days": dict(retention_days),
+            },
+        )
+    return counts
 
 
 def ruleset_publish(*, note: str = "", user=None) -> RulesetVersion:

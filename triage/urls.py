@@ -11,4 +11,7 @@ urlpatterns = [
     path("check/", check, name="check"),
     re_path(r"^check/(?P<step>[a-z_]+)/$", check, name="check_step"),
     re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/$", views.result, name="result"),
+    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/delete/$", views.result_delete, name="result_delete"),
+    path("deleted/", views.result_deleted, name="result_deleted"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import scoring, selectors, services
+from . import ratelimit, scoring, selectors, services
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 
 SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
@@ -52,11 +54,24 @@ STEP_PAGES = {
 LAST_RESULT_SESSION_KEY = "triage_last_result"
 # Set once per questionnaire run: two requests from the same run store one submission.
 RUN_ID_KEY = "run_id"
+# The collection notice version this run was shown (recorded on the submission).
+NOTICE_VERSION_KEY = "privacy_notice_version"
+# Result tokens this session created. A result page (and "delete my answers")
+# opens only for these: a result link "expires" with the session that made it,
+# so a link copied, shared or left in a browser history reveals nothing later.
+RESULT_TOKENS_SESSION_KEY = "triage_result_tokens"
+MAX_RESULTS_PER_SESSION = 20
 
 
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/landing.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The full collection notice (the landing page shows its summary before the first question)."""
+    return render(request, "triage/privacy.html")
 
 
 class SelfCheckWizard(NamedUrlSessionWizardView):
@@ -152,21 +167,33 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
 
     def process_step(self, form) -> dict:
         if RUN_ID_KEY not in self.storage.extra_data:
-            self.storage.extra_data = {**self.storage.extra_data, RUN_ID_KEY: secrets.token_hex(16)}
+            self.storage.extra_data = {
+                **self.storage.extra_data,
+                RUN_ID_KEY: secrets.token_hex(16),
+                # The collection notice is on the start page, before the first question.
+                NOTICE_VERSION_KEY: settings.TRIAGE_PRIVACY_NOTICE_VERSION,
+            }
         return super().process_step(form)
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
         """After the safety step, any red flag ends the questionnaire at once."""
         if self.steps.current == SAFETY and form.yes_codes():
             response = self._store(answers=form.answers())
-            self.storage.reset()
+            if response.status_code == 302:
+                self.storage.reset()
             return response
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs) -> HttpResponse:
         # Finish on the final POST itself rather than bouncing through a
         # separate "done" URL: one request scores, stores and redirects.
-        return WizardView.render_done(self, form, **kwargs)
+        answers_so_far = copy.deepcopy(self.storage.data)
+        response = WizardView.render_done(self, form, **kwargs)
+        if response.status_code == 429:
+            # formtools resets the wizard after done(); a rate-limited submit
+            # stored nothing, so keep the answers for a later try.
+            self.storage.data = answers_so_far
+        return response
 
     def done(self, form_list, form_dict, **kwargs) -> HttpResponse:
         """All steps are valid: score, store and show the result."""
@@ -188,19 +215,78 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         )
 
     def _store(self, **fields) -> HttpResponse:
+        if ratelimit.submission_rate_limited(self.request):
+            return self._rate_limited(fields)
         submission = services.submission_create(
             ruleset=self.ruleset,
             idempotency_key=self.storage.extra_data.get(RUN_ID_KEY),
+            privacy_notice_version=self.storage.extra_data.get(NOTICE_VERSION_KEY, ""),
             **fields,
         )
-        self.request.session[LAST_RESULT_SESSION_KEY] = submission.token
+        session = self.request.session
+        session[LAST_RESULT_SESSION_KEY] = submission.token
+        tokens = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != submission.token]
+        session[RESULT_TOKENS_SESSION_KEY] = [*tokens, submission.token][-MAX_RESULTS_PER_SESSION:]
         return redirect("triage:result", token=submission.token)
 
+    def _rate_limited(self, fields: dict) -> HttpResponse:
+        """Too many submissions from this address: nothing stored, the answers kept for a later try.
 
-@require_GET
+        Safety comes first: when the answers raise a red flag the page still
+        says what to do now, scored here without storing anything.
+        """
+        assessment = scoring.score(
+            self.ruleset,
+            scoring.Answers.from_mapping(fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity")),
+        )
+        urgent = assessment.disposition in {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        response = render(
+            self.request,
+            "429.html",
+            {"disposition": assessment.disposition if urgent else None, "retry_url": self.request.path},
+            status=429,
+        )
+        response["Retry-After"] = str(settings.TRIAGE_SUBMISSION_RATE_LIMIT[1])
+        return response
+
+
+def _own_submission(request: HttpRequest, token: str):
+    """The submission behind ``token`` if this session created it, else None (no query for other tokens)."""
+    if token not in request.session.get(RESULT_TOKENS_SESSION_KEY, ()):
+        return None
+    return selectors.submission_get_by_token(token=token)
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    # Unknown, deleted and other sessions' tokens look the same: a link reveals nothing.
+    return render(request, "triage/result_expired.html", status=404)
+
+
+@require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    submission = selectors.submission_get_by_token(token=token)
+    submission = _own_submission(request, token)
     if submission is None:
-        raise Http404("No result at this address.")
+        return _expired(request)
     page = selectors.result_page_get(submission=submission)
     return render(request, "triage/result.html", {"result": page, "submission": submission})
+
+
+@require_http_methods(["GET", "POST"])
+def result_delete(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete my answers: a confirmation page, then a POST that deletes and audits."""
+    submission = _own_submission(request, token)
+    if submission is None:
+        return _expired(request)
+    if request.method == "GET":
+        return render(request, "triage/result_confirm_delete.html", {"submission": submission})
+    services.submission_delete(submission=submission, request=request)
+    session = request.session
+    session[RESULT_TOKENS_SESSION_KEY] = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != token]
+    if session.get(LAST_RESULT_SESSION_KEY) == token:
+        del session[LAST_RESULT_SESSION_KEY]
+    return redirect("triage:result_deleted")
+
+
+@require_safe
+def result_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "triage/result_deleted.html")

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("triage", "0003_submission_review_fields"),
+        ("triage", "0004_submission_review_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

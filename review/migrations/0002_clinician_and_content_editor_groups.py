@@ -62,7 +62,7 @@ def remove_groups(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0001_initial"),
-        ("triage", "0003_submission_review_fields"),
+        ("triage", "0004_submission_review_fields"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

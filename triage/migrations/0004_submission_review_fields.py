@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0002_seed_clinical_content'),
+        ('triage', '0003_submission_privacy_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
