@@ -68,7 +68,9 @@ class Outcome(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    history = HistoricalRecords(m2m_fields=[conditions])
+    # Deleting an outcome (with its submission: the patient's own delete, or
+    # the retention purge) deletes its history too; the audit trail keeps the fact.
+    history = HistoricalRecords(m2m_fields=[conditions], cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("outcome")
@@ -132,4 +134,11 @@ SUBMISSION_HISTORY_FIELDS = {
 }
 SUBMISSION_HISTORY_EXCLUDED = [f.name for f in Submission._meta.fields if f.name not in SUBMISSION_HISTORY_FIELDS]
 
-register(Submission, app="review", records_class=SubmissionHistory, excluded_fields=SUBMISSION_HISTORY_EXCLUDED)
+register(
+    Submission,
+    app="review",
+    records_class=SubmissionHistory,
+    excluded_fields=SUBMISSION_HISTORY_EXCLUDED,
+    # A deleted or purged submission leaves no history behind (the audit trail records the deletion).
+    cascade_delete_history=True,
+)

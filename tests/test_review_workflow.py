@@ -162,3 +162,20 @@ def test_an_outcome_must_say_something_and_not_contradict_itself(db_ruleset, con
         )
     assert caught.value.code == code
     assert not Outcome.objects.exists()
+
+
+def test_deleting_a_submission_leaves_no_review_history_behind(db_ruleset):
+    user = clinician()
+    submission = make_submission(db_ruleset)
+    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, user=user)
+    services.note_add(submission=submission, author=user, text="Called")
+    services.outcome_record(
+        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), detail="L5", user=user
+    )
+    Submission.objects.filter(pk=submission.pk).delete()  # as the retention purge does
+    assert not Submission.history.filter(id=submission.pk).exists()
+    assert not Outcome.history.exists()
+    from django.apps import apps
+
+    assert not apps.get_model("review", "HistoricalOutcome_conditions").objects.exists()
+    assert not StatusChange.objects.exists()
