@@ -462,3 +462,28 @@ def test_outcome_history_is_for_superusers_and_read_only(client, clinician_clien
     record = Outcome.history.first()
     change = reverse("admin:review_historicaloutcome_change", args=[record.pk])
     assert client.post(change, {"detail": "rewritten"}).status_code == 403
+
+
+def test_the_review_pages_need_no_inline_style_or_script(client, db_ruleset):
+    """The strict CSP (style-src and script-src 'self') would block them."""
+    import re
+
+    from review.services import note_add, submission_status_change
+
+    user = superuser()
+    client.force_login(user)
+    submission = make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica"))
+    submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, user=user)
+    note_add(submission=submission, author=user, text="Called")
+    urls = [
+        CHANGELIST,
+        change_url(submission),
+        reverse("admin:triage_submission_dashboard"),
+        reverse("admin:triage_submission_history", args=[submission.pk]),
+        reverse("admin:triage_rulesetversion_publish"),
+        reverse("admin:index"),
+    ]
+    for url in urls:
+        content = client.get(url).content.decode()
+        assert ' style="' not in content, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", content), url
