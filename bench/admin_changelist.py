@@ -33,6 +33,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic_site.settings")
     os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
     os.environ.pop("DJANGO_DEBUG", None)
+    # One log line per request would drown the figures.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     import django
 
