@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "triage",
     "audit",
+    "review",
     "booking",
 ]
 

@@ -46,6 +46,20 @@ class Disposition(models.TextChoices):
     SELF_CARE = "self_care", _("Self-care for now")
 
 
+RED_FLAG_DISPOSITIONS = (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY)
+
+
+class ReviewStatus(models.TextChoices):
+    """Where the clinic is with following a submission up (see review.workflow for the allowed moves)."""
+
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    CONTACTED = "contacted", _("Contacted")
+    BOOKED = "booked", _("Booked")
+    CLOSED = "closed", _("Closed")
+    NOT_APPROPRIATE = "not_appropriate", _("Not appropriate")
+
+
 class Condition(models.Model):
     # The slug is the key: stable by design, and a suggestion can be stored
     # against it without looking the condition up first.
@@ -235,11 +249,57 @@ class Submission(models.Model):
     # Set once per questionnaire run, so a double-clicked or replayed final
     # submit finds the stored submission instead of making a second one.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Computed by the database from the disposition, so storing a submission
+    # costs no extra work and the triage queue can sort red flags first from
+    # an index instead of evaluating an expression on every row.
+    red_flag = models.GeneratedField(
+        expression=models.Case(
+            models.When(disposition__in=RED_FLAG_DISPOSITIONS, then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("red flag"),
+    )
+
+    # The clinic's follow-up; changed only through review.services.
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NEW, db_index=True
+    )
+    not_appropriate_reason = models.CharField(
+        _("why not appropriate"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required when the status is 'not appropriate'."),
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_submissions",
+        verbose_name=_("assigned clinician"),
+    )
 
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        ordering = ["-created_at"]
+        ordering = ["-red_flag", "-created_at"]
+        permissions = [("export_submission", _("Can export submissions as CSV"))]
+        indexes = [
+            # The triage queue's default order: red flags first, then newest
+            # (the admin adds the primary key to make the order total).
+            models.Index(fields=["-red_flag", "-created_at", "-id"], name="submission_queue_order"),
+            models.Index(fields=["status", "-created_at"], name="submission_status_created"),
+            # Covers the dashboard's counts by disposition, clinic and week (index-only scan, no sort).
+            models.Index(fields=["disposition", "clinic", "created_at"], name="submission_dashboard"),
+            # The queue's search (part of a name, email or phone, or the
+            # reference) has to look at every row; this lets it read a narrow
+            # index instead of every row with its answers and result.
+            models.Index(
+                fields=["contact_name", "contact_email", "contact_phone", "reference"], name="submission_search"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pain_intensity__isnull=True) | models.Q(pain_intensity__lte=10),

@@ -160,6 +160,35 @@ def submission_create(
     raise RuntimeError("could not store the submission after 3 attempts")
 
 
+# A red flag may become more urgent in a new version, never less.
+RED_FLAG_KEEPS = {
+    scoring.EMERGENCY: {scoring.EMERGENCY},
+    scoring.DOCTOR_TODAY: {scoring.EMERGENCY, scoring.DOCTOR_TODAY},
+}
+
+
+def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
+    """Why publishing ``draft`` would stop a red flag sending people to emergency / a doctor today.
+
+    Any "yes" to an emergency question means emergency, and to a doctor-today
+    question means a doctor today (see triage.scoring), so keeping every
+    published red-flag question, at the same or a more urgent kind, keeps
+    every red-flag case where it was.
+    """
+    draft_kinds = {q["code"]: q["kind"] for q in draft["questions"]}
+    problems = []
+    for question in published["questions"]:
+        keeps = RED_FLAG_KEEPS.get(question["kind"])
+        if keeps is None:
+            continue
+        kind = draft_kinds.get(question["code"])
+        if kind is None:
+            problems.append(f"red-flag question {question['code']!r} has been removed")
+        elif kind not in keeps:
+            problems.append(f"red-flag question {question['code']!r} would change from {question['kind']} to {kind}")
+    return problems
+
+
 def submission_delete(*, submission: Submission, request: HttpRequest) -> None:
     """The patient deletes their own answers: gone for good, with an audit line (no health data in it)."""
     with transaction.atomic():
@@ -226,10 +255,17 @@ def ruleset_publish(*, note: str = "", user=None) -> RulesetVersion:
     """Freeze the current draft content into a new published ruleset version.
 
     The draft is validated by building a scoring Ruleset from it first, so a
-    broken draft (a weight on a red flag, say) is refused before it goes live.
+    broken draft (a weight on a red flag, say) is refused before it goes live,
+    and so is one that would stop a red flag sending people to emergency or a
+    doctor today.
     """
     content = draft_content_get()
     ruleset_from_content(number=0, content=content)  # raises ValueError when inconsistent
+    published = RulesetVersion.objects.order_by("-number").values_list("content", flat=True).first()
+    if published is not None:
+        problems = red_flag_problems(published=published, draft=content)
+        if problems:
+            raise ValueError("; ".join(problems))
     latest = RulesetVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
     # Two editors publishing at the same instant collide on the unique number:
     # the second gets an IntegrityError rather than a silently shared version.

@@ -1,6 +1,11 @@
 """Create realistic demo submissions, scored by the real scoring, in bulk.
 
     python manage.py seed_demo --submissions 100000
+    DJANGO_DEBUG=1 python manage.py seed_demo --submissions 0 --clinician
+
+``--clinician`` also creates (or resets) a staff account "demo-clinician" in
+the Clinician group with a random password printed once: for local use only,
+so it is refused unless DEBUG is on.
 
 Each made-up person has a "picture" (one of the conditions, a mix, nothing in
 particular, or a red flag), answers drawn from it with some noise, feet and
@@ -10,9 +15,13 @@ movement signs, a duration and an intensity, spread over recent weeks.
 from __future__ import annotations
 
 import random
+import secrets
 import time
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,8 +72,18 @@ class Command(BaseCommand):
         parser.add_argument("--submissions", type=int, default=200, help="How many to create (default 200).")
         parser.add_argument("--days", type=int, default=120, help="Spread them over this many past days.")
         parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeatable data.")
+        parser.add_argument(
+            "--clinician",
+            action="store_true",
+            help="Also create a demo clinician login and print its password (only with DEBUG on).",
+        )
 
-    def handle(self, *args, submissions: int, days: int, seed: int | None, **options) -> None:
+    def handle(self, *args, submissions: int, days: int, seed: int | None, clinician: bool = False, **options) -> None:
+        if clinician and not settings.DEBUG:
+            raise CommandError(
+                "--clinician makes a login with a printed password: local use only. "
+                "Refused because DEBUG is off (set DJANGO_DEBUG=1 on your own machine)."
+            )
         if submissions < 0:
             raise CommandError("--submissions must be 0 or more.")
         if days < 1:
@@ -91,6 +110,18 @@ class Command(BaseCommand):
             created += size
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Created {created} demo submissions in {elapsed:.1f} s.")
+        if clinician:
+            self._demo_clinician()
+
+    def _demo_clinician(self) -> None:
+        username = "demo-clinician"
+        password = secrets.token_urlsafe(12)
+        user, _created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff, user.is_active = True, True
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name="Clinician"))
+        self.stdout.write(f"Demo clinician: username {username}, password {password} (local use only).")
 
     def _build(self, rng, ruleset, clinic_ids, now, days):
         answers, duration, intensity = _demo_answers(rng, ruleset)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    name = "review"
+    verbose_name = _("Clinical review")
+
+    def ready(self) -> None:
+        from .models import Outcome
+        from .signals import outcome_history_conditions_delete
+
+        post_delete.connect(
+            outcome_history_conditions_delete, sender=Outcome, dispatch_uid="review_outcome_m2m_history"
+        )

@@ -1,0 +1,151 @@
+"""Writes of the review workflow: status, assignment, notes and outcomes.
+
+Each change records who and when (StatusChange, simple-history) and goes to
+the audit trail with the IP it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from triage.models import Condition, ReviewStatus, Submission
+
+from .models import Note, Outcome, StatusChange
+from .workflow import transition_check
+
+
+def _save_review_fields(*, submission: Submission, user: AbstractBaseUser, fields: list[str]) -> None:
+    # simple-history reads the acting user from here when no middleware set it.
+    submission._history_user = user
+    submission.save(update_fields=fields)
+
+
+def submission_status_change(
+    *,
+    submission: Submission,
+    to_status: str,
+    user: AbstractBaseUser,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> StatusChange:
+    """Move a submission to ``to_status``; raises ValidationError for a move the workflow does not allow."""
+    reason = reason.strip()
+    with transaction.atomic():
+        # Lock the row and read its status now, so two people moving the same
+        # submission at once cannot both start from a status it no longer has.
+        current = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+        transition_check(from_status=current, to_status=to_status, reason=reason)
+        submission.status = to_status
+        fields = ["status"]
+        if to_status == ReviewStatus.NOT_APPROPRIATE:
+            submission.not_appropriate_reason = reason[:300]
+            fields.append("not_appropriate_reason")
+        _save_review_fields(submission=submission, user=user, fields=fields)
+        change = StatusChange.objects.create(
+            submission=submission, from_status=current, to_status=to_status, reason=reason[:300], changed_by=user
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=submission.reference,
+            request=request,
+            actor_label=None if request else user.get_username(),
+            detail={"status": [current, to_status], **({"reason": reason} if reason else {})},
+        )
+    return change
+
+
+def submission_assign(
+    *,
+    submission: Submission,
+    assignee: AbstractBaseUser | None,
+    user: AbstractBaseUser,
+    request: HttpRequest | None = None,
+) -> None:
+    """Assign (or unassign, with None) a submission; a new one taken on moves into review."""
+    with transaction.atomic():
+        previous = submission.assigned_to_id
+        submission.assigned_to = assignee
+        _save_review_fields(submission=submission, user=user, fields=["assigned_to"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=submission.reference,
+            request=request,
+            actor_label=None if request else user.get_username(),
+            detail={"assigned_to": [previous, assignee.pk if assignee else None]},
+        )
+        if assignee is not None and submission.status == ReviewStatus.NEW:
+            submission_status_change(
+                submission=submission, to_status=ReviewStatus.IN_REVIEW, user=user, request=request
+            )
+
+
+def note_add(
+    *, submission: Submission, author: AbstractBaseUser, text: str, request: HttpRequest | None = None
+) -> Note:
+    """Append a note; notes are never edited or deleted."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("A note cannot be empty."), code="empty_note")
+    note = Note.objects.create(submission=submission, author=author, text=text)
+    audit_record(
+        action=AuditAction.CHANGE,
+        target=submission.reference,
+        request=request,
+        actor_label=None if request else author.get_username(),
+        detail={"note_added": note.pk},
+    )
+    return note
+
+
+def outcome_check(*, conditions: Iterable[Condition], other: bool, none_found: bool) -> None:
+    """Raise ValidationError unless the outcome says something, and nothing contradictory."""
+    conditions = list(conditions)
+    if none_found and (conditions or other):
+        raise ValidationError(
+            _("'None of these' cannot go with a listed condition or 'another condition'."), code="none_and_found"
+        )
+    if not (conditions or other or none_found):
+        raise ValidationError(
+            _("Choose the condition(s) found, 'another condition', or 'none of these'."), code="empty_outcome"
+        )
+
+
+def outcome_record(
+    *,
+    submission: Submission,
+    conditions: Iterable[Condition],
+    other: bool = False,
+    none_found: bool = False,
+    detail: str = "",
+    user: AbstractBaseUser,
+    request: HttpRequest | None = None,
+) -> Outcome:
+    """Record (or correct) what the assessment found for a submission."""
+    conditions = list(conditions)
+    outcome_check(conditions=conditions, other=other, none_found=none_found)
+    with transaction.atomic():
+        outcome = Outcome.objects.filter(submission=submission).first() or Outcome(submission=submission)
+        outcome.other, outcome.none_found, outcome.detail = other, none_found, detail.strip()
+        outcome.recorded_by, outcome.recorded_at = user, timezone.now()
+        outcome._history_user = user
+        outcome.save()
+        outcome.conditions.set(conditions)
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=submission.reference,
+            request=request,
+            actor_label=None if request else user.get_username(),
+            detail={
+                "outcome": [c.pk for c in conditions] + (["other"] if other else []) + (["none"] if none_found else [])
+            },
+        )
+    return outcome
