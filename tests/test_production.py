@@ -38,7 +38,8 @@ def start(client, db):
 
 
 def run_manage(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    unset = {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -167,7 +168,8 @@ print(response.status_code, "briefly unavailable" in response.content.decode())
     ids=["postgresql-unreachable", "sqlite-unopenable"],
 )
 def test_an_unreachable_database_gets_the_503_page_not_a_traceback(database_url):
-    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    unset = {"DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     result = subprocess.run(
         [sys.executable, "-c", OUTAGE_SCRIPT],
         cwd=ROOT,

@@ -22,11 +22,12 @@ DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _allow_sync_db_beside_playwright() -> Iterator[None]:
     # Playwright's sync API runs an event loop in the test thread; Django
     # would otherwise refuse the test's own database reads (and the live
-    # server's flush) as "async unsafe". Set only once browser tests run.
+    # server's flush) as "async unsafe". Set only while a browser module runs,
+    # so it never leaks into later tests (check --deploy rightly refuses it).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
