@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "triage",
     "audit",
+    # Listed so its docs page uses the bundled Swagger UI files, not a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
