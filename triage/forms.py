@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout, LayoutObject
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
@@ -21,6 +22,7 @@ from .models import Clinic, PainDuration, QuestionGroup
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
 GROUP_LABELS = dict(QuestionGroup.choices)
+YES_NO_TEMPLATE = "triage/_yes_no_questions.html"
 
 
 def _helper(layout: Layout) -> FormHelper:
@@ -29,6 +31,52 @@ def _helper(layout: Layout) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = layout
     return helper
+
+
+class YesNoQuestions(LayoutObject):
+    """Every yes/no question of a step, rendered by one template in one pass.
+
+    Each step shows a dozen or more of these. Rendered one crispy field at a
+    time, they were most of a step page's cost (profiled: docs/benchmarks.md);
+    here the per-field values are gathered once and the template only loops.
+    """
+
+    template = YES_NO_TEMPLATE
+
+    def __init__(self, groups: list[tuple[str | None, list[str]]]) -> None:
+        self.groups = groups
+        self.fields = [code for _legend, codes in groups for code in codes]
+
+    def render(self, form, context, template_pack=None, **kwargs) -> str:
+        # Translate "Yes"/"No" once, not once per question in the template.
+        yes_no = [(choice, str(label)) for choice, label in YES_NO_CHOICES]
+        groups = []
+        for legend, codes in self.groups:
+            questions = []
+            for code in codes:
+                field = form[code]
+                auto_id = field.auto_id
+                errors = field.errors
+                described_by = " ".join(
+                    [f"{auto_id}_helptext"] * bool(field.help_text) + [f"{auto_id}_error"] * bool(errors)
+                )
+                value = field.value()
+                questions.append(
+                    {
+                        "id": auto_id,
+                        "name": field.html_name,
+                        "label": field.label,
+                        "help_text": field.help_text,
+                        "errors": errors,
+                        "described_by": described_by,
+                        "options": [
+                            {"id": f"{auto_id}_{index}", "value": choice, "label": label, "checked": value == choice}
+                            for index, (choice, label) in enumerate(yes_no)
+                        ],
+                    }
+                )
+            groups.append({"legend": legend, "questions": questions})
+        return render_to_string(self.template, {"groups": groups})
 
 
 class YesNoQuestionsForm(forms.Form):
@@ -50,12 +98,10 @@ class YesNoQuestionsForm(forms.Form):
         self.helper = _helper(self._layout(groups))
 
     def _layout(self, groups: dict[str, list[str]]) -> Layout:
-        if len(groups) == 1:
-            return Layout(*(InlineRadios(code) for codes in groups.values() for code in codes))
+        legends = len(groups) > 1
         return Layout(
-            *(
-                Fieldset(GROUP_LABELS.get(group, group), *(InlineRadios(code) for code in codes))
-                for group, codes in groups.items()
+            YesNoQuestions(
+                [(GROUP_LABELS.get(group, group) if legends else None, codes) for group, codes in groups.items()]
             )
         )
 
