@@ -166,19 +166,21 @@ def print_table(results: dict) -> None:
         if "skipped" in r:
             rows.append((backend, "(skipped)", r["skipped"], "", ""))
             continue
-        hello = r["throughput"]["hello"]["rps_median"]
-        rows.append((backend, "hello-world", f"{hello:.0f} req/s", "(yardstick)", ""))
+        hello = r["throughput"]["hello"]
+        rows.append(
+            (
+                backend,
+                "hello-world",
+                f"{hello['rps_median']:.0f} req/s, {hello['worker_cpu_ms_median']:.2f} ms CPU/req",
+                "(yardstick)",
+                "",
+            )
+        )
         for name, target in TARGETS.items():
             t = r["throughput"][name]
-            rows.append(
-                (
-                    backend,
-                    name,
-                    f"{t['ratio_median']:.3f}x ({t['rps_median']:.0f} req/s)",
-                    f">= {target}x",
-                    mark(t["ok"]),
-                )
-            )
+            cpu = f", CPU ratio {t['cpu_ratio_median']:.3f}x" if t["cpu_ratio_median"] else ""
+            value = f"{t['ratio_median']:.3f}x ({t['rps_median']:.0f} req/s{cpu})"
+            rows.append((backend, name, value, f">= {target}x", mark(t["ok"])))
         for name, budget in QUERY_BUDGETS.items():
             count = r["queries"][name]
             rows.append((backend, f"queries {name}", str(count), f"<= {budget}", mark(count <= budget)))
@@ -396,6 +398,17 @@ class Gunicorn:
                     pids.append(int(entry.name))
         return sorted(pids)
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far."""
+        ticks = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> dict[str, float]:
         rss = {}
         for pid in self.worker_pids():
@@ -441,6 +454,7 @@ def run_scenario(name: str, fixtures: Fixtures, server: Gunicorn, config: dict, 
     plan_file = tmp / f"{name}.plan"
     plan_file.write_text("".join("\t".join(request) + "\n" for request in plan))
     stored_before = Submission.objects.count()
+    cpu_before = server.worker_cpu_seconds()
     stats = wrk(
         port=server.port,
         plan_file=plan_file,
@@ -448,6 +462,9 @@ def run_scenario(name: str, fixtures: Fixtures, server: Gunicorn, config: dict, 
         duration=config["duration"],
         connections=config["connections"],
     )
+    # The workers' own CPU per request: unlike throughput, it hardly moves with
+    # the machine's background load (the database server's CPU is not in it).
+    stats["worker_cpu_ms"] = (server.worker_cpu_seconds() - cpu_before) * 1000 / max(stats["requests"], 1)
     if name == "final_submit":
         stats["stored"] = Submission.objects.count() - stored_before
         stats["sessions"] = len(plan)
@@ -479,18 +496,23 @@ def throughput(fixtures: Fixtures, server: Gunicorn, config: dict) -> dict:
                 rounds["hello"].append(hello)
                 stats = run_scenario(name, fixtures, server, config, Path(tmp), hello_rps=hello["rps"])
                 stats["ratio"] = stats["rps"] / hello["rps"]
+                stats["cpu_ratio"] = hello["worker_cpu_ms"] / stats["worker_cpu_ms"] if stats["worker_cpu_ms"] else None
                 stats["round"] = round_number + 1
                 rounds[name].append(stats)
                 print(
                     f"   round {round_number + 1} {name:<13} {stats['rps']:8.1f} req/s  {stats['ratio']:.3f}x"
-                    f"  (hello {hello['rps']:.0f} req/s)",
+                    f"  (hello {hello['rps']:.0f})  worker CPU {stats['worker_cpu_ms']:.2f} ms/req"
+                    f" (hello {hello['worker_cpu_ms']:.2f})",
                     flush=True,
                 )
     summary = {}
     for name in scenarios:
         ratio = statistics.median(s.get("ratio", 1.0) for s in rounds[name])
+        cpu_ratios = [s["cpu_ratio"] for s in rounds[name] if s.get("cpu_ratio")]
         summary[name] = {
             "rps_median": statistics.median(s["rps"] for s in rounds[name]),
+            "worker_cpu_ms_median": statistics.median(s["worker_cpu_ms"] for s in rounds[name]),
+            "cpu_ratio_median": statistics.median(cpu_ratios) if cpu_ratios else None,
             "ratio_median": ratio,
             "target": TARGETS.get(name),
             "ok": ratio >= TARGETS[name] if name in TARGETS else None,

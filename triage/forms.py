@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout, LayoutObject
 from django import forms
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
@@ -48,35 +50,49 @@ class YesNoQuestions(LayoutObject):
         self.fields = [code for _legend, codes in groups for code in codes]
 
     def render(self, form, context, template_pack=None, **kwargs) -> str:
-        # Translate "Yes"/"No" once, not once per question in the template.
-        yes_no = [(choice, str(label)) for choice, label in YES_NO_CHOICES]
-        groups = []
-        for legend, codes in self.groups:
-            questions = []
-            for code in codes:
-                field = form[code]
-                auto_id = field.auto_id
-                errors = field.errors
-                described_by = " ".join(
-                    [f"{auto_id}_helptext"] * bool(field.help_text) + [f"{auto_id}_error"] * bool(errors)
-                )
-                value = field.value()
-                questions.append(
-                    {
-                        "id": auto_id,
-                        "name": field.html_name,
-                        "label": field.label,
-                        "help_text": field.help_text,
-                        "errors": errors,
-                        "described_by": described_by,
-                        "options": [
-                            {"id": f"{auto_id}_{index}", "value": choice, "label": label, "checked": value == choice}
-                            for index, (choice, label) in enumerate(yes_no)
-                        ],
-                    }
-                )
-            groups.append({"legend": legend, "questions": questions})
-        return render_to_string(self.template, {"groups": groups})
+        key = tuple(
+            (
+                legend,
+                tuple(
+                    (field.auto_id, field.html_name, field.label, field.help_text, field.value(), tuple(field.errors))
+                    for field in (form[code] for code in codes)
+                ),
+            )
+            for legend, codes in self.groups
+        )
+        return _yes_no_render(self.template, translation.get_language(), key)
+
+
+@lru_cache(maxsize=256)
+def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
+    """The markup for one combination of questions, answers and errors.
+
+    Memoised: the key holds everything the markup shows, and most requests
+    for a step show the same thing (a first visit, no answers yet), so the
+    template runs once per combination rather than once per request.
+    """
+    yes_no = [(choice, str(label)) for choice, label in YES_NO_CHOICES]
+    context_groups = []
+    for legend, fields in groups:
+        questions = []
+        for auto_id, name, label, help_text, value, errors in fields:
+            described_by = [f"{auto_id}_helptext"] * bool(help_text) + [f"{auto_id}_error"] * bool(errors)
+            questions.append(
+                {
+                    "id": auto_id,
+                    "name": name,
+                    "label": label,
+                    "help_text": help_text,
+                    "errors": errors,
+                    "described_by": " ".join(described_by),
+                    "options": [
+                        {"id": f"{auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
+                        for index, (choice, text) in enumerate(yes_no)
+                    ],
+                }
+            )
+        context_groups.append({"legend": legend, "questions": questions})
+    return render_to_string(template, {"groups": context_groups})
 
 
 class YesNoQuestionsForm(forms.Form):
