@@ -95,21 +95,36 @@ def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
     return render_to_string(template, {"groups": context_groups})
 
 
+@lru_cache(maxsize=32)
+def _yes_no_fields(questions: tuple[scoring.Question, ...]) -> dict[str, forms.ChoiceField]:
+    """The fields for a set of questions, built once per published ruleset.
+
+    The final submit re-validates every step, so building ~30 fields per
+    request was a visible cost (docs/benchmarks.md). The instances are shared
+    between forms: nothing may change them after this (these fields are
+    rendered by YesNoQuestions, which only reads them).
+    """
+    return {
+        question.code: forms.ChoiceField(
+            label=question.text,
+            help_text=question.help_text,
+            choices=YES_NO_CHOICES,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose yes or no for this question.")},
+        )
+        for question in questions
+    }
+
+
 class YesNoQuestionsForm(forms.Form):
     """One required yes/no question per ``scoring.Question`` passed in, grouped as the patient sees them."""
 
     def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = tuple(questions)
+        self.fields.update(_yes_no_fields(self.questions))
         groups: dict[str, list[str]] = {}
         for question in self.questions:
-            self.fields[question.code] = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help_text,
-                choices=YES_NO_CHOICES,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose yes or no for this question.")},
-            )
             groups.setdefault(question.group, []).append(question.code)
         self.helper = _helper(self._layout(groups))
 
