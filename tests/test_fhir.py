@@ -198,6 +198,12 @@ def changelist_action(client, submissions):
     )
 
 
+def test_admin_offers_the_download_action_on_submissions(staff_client, db_ruleset):
+    store(db_ruleset, answers={})
+    content = staff_client.get(reverse("admin:triage_submission_changelist")).content.decode()
+    assert 'value="download_questionnaire_response"' in content
+
+
 def test_admin_action_downloads_one_questionnaire_response(staff_client, db_ruleset):
     submission = store(db_ruleset, answers={"groin_pain": True})
     response = changelist_action(staff_client, [submission])
@@ -217,7 +223,7 @@ def test_admin_action_downloads_several_as_a_bundle(staff_client, db_ruleset):
     assert AuditEvent.objects.filter(action="export").count() == 2
 
 
-def test_admin_action_is_not_offered_without_the_view_permission(client, db_ruleset, django_user_model):
+def test_staff_without_the_view_permission_cannot_download(client, db_ruleset, django_user_model):
     submission = store(db_ruleset, answers={})
     user = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="change_clinic"))
