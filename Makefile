@@ -6,7 +6,7 @@ PORT ?= 8000
 # CI sets TEST_DATABASE_URL; locally the suite also runs on PostgreSQL when one answers on 127.0.0.1:5432.
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev run serve load test lint migrations-check seed ci screenshots bootstrap-subset
+.PHONY: install install-dev run serve load test lint migrations-check seed ci screenshots bootstrap-subset bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,9 @@ seed: install
 	$(BIN)/python manage.py seed_demo --submissions 500
 
 ci: test
+
+## make bench: throughput as ratios to hello-world, query counts, score(), admin changelist, memory.
+## Writes bench/results.json; see docs/benchmarks.md. BENCH_ARGS="--quick" for a one-round smoke run.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "audit",
     "review",
     "booking",
+    # Listed so its docs page uses the bundled Swagger UI files, not a CDN.
+    "ninja",
+    "api",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +201,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
+
+# The FHIR resources' canonical base, e.g. https://selfcheck.example.org/fhir: set it so
+# Questionnaire URLs stay the same whichever host name a request arrives on.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
 
 # Cache: Redis when REDIS_URL is set (shared by all workers: rate limits hold
 # across processes); otherwise local memory, fine for one process.

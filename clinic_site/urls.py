@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.views import api
+
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("fhir/", include("interop.urls")),
     path("", include("triage.urls")),
     path("", include("booking.urls")),
 ]

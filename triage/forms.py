@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout, LayoutObject
 from django import forms
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
@@ -21,6 +24,7 @@ from .models import Clinic, PainDuration, QuestionGroup
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
 GROUP_LABELS = dict(QuestionGroup.choices)
+YES_NO_TEMPLATE = "triage/_yes_no_questions.html"
 
 
 def _helper(layout: Layout) -> FormHelper:
@@ -31,31 +35,104 @@ def _helper(layout: Layout) -> FormHelper:
     return helper
 
 
+class YesNoQuestions(LayoutObject):
+    """Every yes/no question of a step, rendered by one template in one pass.
+
+    Each step shows a dozen or more of these. Rendered one crispy field at a
+    time, they were most of a step page's cost (profiled: docs/benchmarks.md);
+    here the per-field values are gathered once and the template only loops.
+    """
+
+    template = YES_NO_TEMPLATE
+
+    def __init__(self, groups: list[tuple[str | None, list[str]]]) -> None:
+        self.groups = groups
+        self.fields = [code for _legend, codes in groups for code in codes]
+
+    def render(self, form, context, template_pack=None, **kwargs) -> str:
+        key = tuple(
+            (
+                legend,
+                tuple(
+                    (field.auto_id, field.html_name, field.label, field.help_text, field.value(), tuple(field.errors))
+                    for field in (form[code] for code in codes)
+                ),
+            )
+            for legend, codes in self.groups
+        )
+        return _yes_no_render(self.template, translation.get_language(), key)
+
+
+@lru_cache(maxsize=256)
+def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
+    """The markup for one combination of questions, answers and errors.
+
+    Memoised: the key holds everything the markup shows, and most requests
+    for a step show the same thing (a first visit, no answers yet), so the
+    template runs once per combination rather than once per request.
+    """
+    yes_no = [(choice, str(label)) for choice, label in YES_NO_CHOICES]
+    context_groups = []
+    for legend, fields in groups:
+        questions = []
+        for auto_id, name, label, help_text, value, errors in fields:
+            described_by = [f"{auto_id}_helptext"] * bool(help_text) + [f"{auto_id}_error"] * bool(errors)
+            questions.append(
+                {
+                    "id": auto_id,
+                    "name": name,
+                    "label": label,
+                    "help_text": help_text,
+                    "errors": errors,
+                    "described_by": " ".join(described_by),
+                    "options": [
+                        {"id": f"{auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
+                        for index, (choice, text) in enumerate(yes_no)
+                    ],
+                }
+            )
+        context_groups.append({"legend": legend, "questions": questions})
+    return render_to_string(template, {"groups": context_groups})
+
+
+@lru_cache(maxsize=32)
+def _yes_no_fields(questions: tuple[scoring.Question, ...]) -> dict[str, forms.ChoiceField]:
+    """The fields for a set of questions, built once per published ruleset.
+
+    The final submit re-validates every step, so building ~30 fields per
+    request was a visible cost (docs/benchmarks.md). The instances are shared
+    between forms: nothing may change them after this (these fields are
+    rendered by YesNoQuestions, which only reads them).
+    """
+    return {
+        question.code: forms.ChoiceField(
+            label=question.text,
+            help_text=question.help_text,
+            choices=YES_NO_CHOICES,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose yes or no for this question.")},
+        )
+        for question in questions
+    }
+
+
 class YesNoQuestionsForm(forms.Form):
     """One required yes/no question per ``scoring.Question`` passed in, grouped as the patient sees them."""
 
     def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = tuple(questions)
+        self.fields.update(_yes_no_fields(self.questions))
         groups: dict[str, list[str]] = {}
         for question in self.questions:
-            self.fields[question.code] = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help_text,
-                choices=YES_NO_CHOICES,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose yes or no for this question.")},
-            )
             groups.setdefault(question.group, []).append(question.code)
         self.helper = _helper(self._layout(groups))
 
     def _layout(self, groups: dict[str, list[str]]) -> Layout:
-        if len(groups) == 1:
-            return Layout(*(InlineRadios(code) for codes in groups.values() for code in codes))
+        legends = len(groups) > 1
         return Layout(
-            *(
-                Fieldset(GROUP_LABELS.get(group, group), *(InlineRadios(code) for code in codes))
-                for group, codes in groups.items()
+            YesNoQuestions(
+                [(GROUP_LABELS.get(group, group) if legends else None, codes) for group, codes in groups.items()]
             )
         )
 

@@ -86,6 +86,8 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     """The five-step self-check. Each step has its own URL, so reload and the
     browser's Back button keep the person where they are."""
 
+    # Saves the session only when the wizard's data changes (triage/wizard_storage.py).
+    storage_name = "triage.wizard_storage.SessionStorage"
     form_list = [
         (SAFETY, SafetyForm),
         (SYMPTOMS, SymptomsForm),

@@ -1,0 +1,121 @@
+"""Typed request and response bodies of the JSON API.
+
+They mirror the JSON contract of ``manage.py assess`` (triage.scoring's
+``answers_from_payload`` / ``assessment_to_payload``): the same field names,
+the same strictness (true/false means a JSON boolean, intensity a whole
+number), so a caller can move between the command and the API freely.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import annotated_types
+from ninja import Schema
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+
+from triage import scoring
+
+PainDuration = Literal["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
+Disposition = Literal["emergency", "see_doctor_today", "book_assessment", "self_care"]
+QuestionCode = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema counts 7.0 as an integer, so the API does too; but "7",
+    # true or 4.5 are refused, as the assess command refuses them.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number from 0 to 10")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number from 0 to 10")
+        return int(value)
+    return value
+
+
+Intensity = Annotated[int, annotated_types.Interval(ge=0, le=10), BeforeValidator(_whole_number)]
+
+assert set(PainDuration.__args__) == set(scoring.DURATIONS)
+
+
+class AssessIn(Schema):
+    """Answers to score: what ``manage.py assess`` reads on stdin."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[QuestionCode, StrictBool] = Field(
+        description="Question code to true (yes) or false (no). Codes not answered count as no. "
+        "The codes are listed in this document and in the FHIR Questionnaire "
+        "at /fhir/Questionnaire/hip-back-self-check.",
+        examples=[{"groin_pain": True, "hip_clicking": True, "flat_feet": False}],
+    )
+    pain_duration: PainDuration | None = Field(default=None, description="How long the pain has lasted.")
+    pain_intensity: Intensity | None = Field(
+        default=None, description="How bad the pain is on a typical day, 0 (none) to 10 (worst imaginable)."
+    )
+
+
+class SuggestedConditionOut(Schema):
+    slug: str = Field(description="Stable identifier of the condition.")
+    name: str
+    score: float = Field(ge=0, le=1, description="Normalised score from 0 to 1.")
+    matched: list[str] = Field(description="The answers (question codes) that counted towards it.")
+
+
+class AssessOut(Schema):
+    """What ``manage.py assess`` prints: a suggestion, never a diagnosis."""
+
+    disposition: Disposition = Field(
+        description="emergency (call 111), see_doctor_today, book_assessment or self_care; most urgent wins."
+    )
+    conditions: list[SuggestedConditionOut] = Field(
+        description="Conditions the answers may be consistent with, highest score first (at most 3)."
+    )
+    drivers: list[str] = Field(description="Foot-mechanics drivers and signs reported (question codes).")
+    red_flags: list[str] = Field(description="Red-flag answers reported (question codes), most urgent first.")
+
+
+class ContactIn(Schema):
+    """Sent only when the person agreed to be contacted about their answers: its presence is their consent."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        # A way to reach the person: an email address, a phone number, or both.
+        json_schema_extra={"anyOf": [{"required": ["email"]}, {"required": ["phone"]}]},
+    )
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+    # Not nullable: leave a field out rather than sending null.
+    email: Annotated[str, StringConstraints(min_length=3, max_length=254)] = Field(
+        default="", json_schema_extra={"format": "email"}
+    )
+    phone: Annotated[str, StringConstraints(max_length=30, pattern=r"^\+?[ ()-]*(?:[0-9][ ()-]*){7,15}$")] = Field(
+        default="", description="7 to 15 digits; spaces, brackets, dashes and a leading + are allowed."
+    )
+
+
+class SubmissionIn(AssessIn):
+    """Answers to score and store, with the same optional details the questionnaire asks for."""
+
+    clinic: str | None = Field(default=None, description="Preferred clinic's slug (e.g. 'takapuna'), or null.")
+    contact: ContactIn | None = Field(
+        default=None, description="Omit (or null) to stay anonymous; send it only with the person's consent."
+    )
+
+
+class SubmissionOut(Schema):
+    reference: str = Field(description="8-character reference the person can quote to the clinic.")
+    created_at: datetime
+    assessment: AssessOut
+
+
+class FieldError(Schema):
+    field: str = Field(description="Dotted path of the bad field, e.g. 'answers.groin_pain'; '' for the whole body.")
+    message: str
+    code: str = Field(description="A stable, machine-readable reason, e.g. 'unknown_question' or 'bool_type'.")
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)

@@ -1,0 +1,178 @@
+"""The JSON API: score answers, and store a submission.
+
+Anonymous by design, like the questionnaire itself: the API is for systems
+that collect a person's answers for them (a kiosk, the clinic's website), so
+there is no login, no session cookie and therefore nothing for a cross-site
+request to ride on. Ninja marks its views CSRF-exempt when an API has no
+cookie-based auth; that is the right choice here (see docs/api.md).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError, ValidationError
+
+from triage import scoring, selectors, services
+from triage.forms import ContactForm
+from triage.ratelimit import submission_rate_limited
+
+from .schemas import AssessIn, AssessOut, ErrorOut, SubmissionIn, SubmissionOut
+
+# The questionnaire form's field names, as the API's contact object names them.
+CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
+
+
+class SelfCheckAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Name the published question codes and clinic slugs in the document.
+
+        They are content (editable, published as ruleset versions), so they are
+        read when the document is asked for instead of being frozen in code.
+        """
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        codes = [question.code for question in sorted(selectors.ruleset_get().questions, key=lambda q: q.order)]
+        clinics = [clinic.slug for clinic in selectors.clinic_list()]
+        components = schema["components"]["schemas"]
+        for name in ("AssessIn", "SubmissionIn"):
+            components[name]["properties"]["answers"]["propertyNames"] = {"enum": codes}
+        components["SubmissionIn"]["properties"]["clinic"]["anyOf"] = [{"enum": clinics}, {"type": "null"}]
+        return schema
+
+
+api = SelfCheckAPI(
+    title="Hip and back pain self-check API",
+    version="1.0.0",
+    description=(
+        "Score a person's answers to the hip and back pain self-check, or store them as a submission. "
+        "Results suggest what symptoms may be consistent with; they are never a diagnosis."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+def _field(loc: tuple | list) -> str:
+    # Ninja reports ("body", "payload", "answers", "groin_pain"): the caller
+    # only knows its own body, so drop the first two parts.
+    return ".".join(str(part) for part in loc[2:])
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        field = _field(error.get("loc", ()))
+        message = error.get("msg", "is not valid")
+        if not field:  # the body as a whole: missing, or not a JSON object
+            message = f"{message}: send a JSON object with an 'answers' field"
+        errors.append({"field": field, "message": message, "code": error["type"]})
+    return api.create_response(request, {"detail": "The request body is not valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message, "errors": []}, status=exc.status_code)
+    if exc.status_code == 429:
+        response["Retry-After"] = "3600"
+    return response
+
+
+def _unknown_codes(payload: AssessIn, ruleset: scoring.Ruleset) -> list[dict]:
+    return [
+        {
+            "loc": ("body", "payload", "answers", code),
+            "msg": f"unknown question code {code!r}",
+            "type": "unknown_question",
+        }
+        for code in payload.answers
+        if code not in ruleset.by_code
+    ]
+
+
+def _answers(payload: AssessIn) -> scoring.Answers:
+    return scoring.Answers.from_mapping(payload.answers, payload.pain_duration, payload.pain_intensity)
+
+
+@api.post(
+    "/assess",
+    response={200: AssessOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Score answers (nothing is stored)",
+    tags=["self-check"],
+)
+def assess(request: HttpRequest, payload: AssessIn):
+    """Score answers with the published ruleset: the same request and response as ``manage.py assess``."""
+    ruleset = selectors.ruleset_get()
+    problems = _unknown_codes(payload, ruleset)
+    if problems:
+        raise ValidationError(problems)
+    return scoring.assessment_to_payload(scoring.score(ruleset, _answers(payload)))
+
+
+@api.post(
+    "/submissions",
+    response={201: SubmissionOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Score and store a submission",
+    tags=["self-check"],
+)
+def submission_create(request: HttpRequest, payload: SubmissionIn):
+    """Score the answers and store them as a submission the clinic sees in its admin.
+
+    Rate limited per client address, sharing the questionnaire's budget: 429 when over it.
+    """
+    if submission_rate_limited(request):
+        raise HttpError(429, "Too many submissions from this address; please try again later.")
+    ruleset = selectors.ruleset_get()
+    problems = _unknown_codes(payload, ruleset)
+    clinics = selectors.clinic_list()
+    clinic_ids = {clinic.slug: clinic.pk for clinic in clinics}
+    if payload.clinic is not None and payload.clinic not in clinic_ids:
+        problems.append(
+            {
+                "loc": ("body", "payload", "clinic"),
+                "msg": f"unknown clinic {payload.clinic!r}",
+                "type": "unknown_clinic",
+            }
+        )
+    contact = payload.contact
+    # The questionnaire's own contact rules (consent, a way to reach the
+    # person, phone and email formats), so both ways in refuse the same things.
+    form = ContactForm(
+        data={
+            "clinic": str(clinic_ids.get(payload.clinic, "")),
+            "contact_consent": "on" if contact else "",
+            "contact_name": contact.name if contact else "",
+            "contact_email": contact.email if contact else "",
+            "contact_phone": contact.phone if contact else "",
+        },
+        clinics=clinics,
+    )
+    if not form.is_valid():
+        for name, errors in form.errors.get_json_data().items():
+            field = ("contact", CONTACT_FIELDS[name]) if name in CONTACT_FIELDS else (name,)
+            problems.extend(
+                {"loc": ("body", "payload", *field), "msg": e["message"], "type": e["code"]} for e in errors
+            )
+    if problems:
+        raise ValidationError(problems)
+    clinic_id, details = form.contact()
+    submission = services.submission_create(
+        ruleset=ruleset,
+        answers=payload.answers,
+        pain_duration=payload.pain_duration or "",
+        pain_intensity=payload.pain_intensity,
+        clinic_id=clinic_id,
+        contact=services.ContactDetails(
+            name=details.get("contact_name", ""),
+            email=details.get("contact_email", ""),
+            phone=details.get("contact_phone", ""),
+        ),
+    )
+    assessment = scoring.score(ruleset, _answers(payload))
+    return Status(
+        201,
+        {
+            "reference": submission.reference,
+            "created_at": submission.created_at,
+            "assessment": scoring.assessment_to_payload(assessment),
+        },
+    )

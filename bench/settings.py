@@ -1,0 +1,13 @@
+"""Settings for ``make bench``: the real settings, plus a hello-world URL to compare against.
+
+Production-like where it matters to speed: DEBUG off (so the cached template
+loader is on), no per-request logging. The rate limit is lifted because the
+benchmark submits far more often than any one person could.
+"""
+
+from clinic_site.settings import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+TRIAGE_SUBMISSION_RATE_LIMIT = (10**9, 3600)
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -1,0 +1,70 @@
+"""The "download as FHIR" action on submissions.
+
+Added to the Submission admin from here rather than in triage/admin.py, so
+the export stays with the rest of the FHIR code. Admin autodiscovery imports
+app admin modules in INSTALLED_APPS order: triage's registers first.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from triage import selectors as triage_selectors
+from triage.models import Submission
+
+from .http import fhir_response, fhir_urls
+from .resources import questionnaire_response_build
+
+# A bundle is built in memory: a bulk export belongs in a job, not a click.
+MAX_EXPORT = 500
+
+
+@admin.action(description=_("Download as FHIR QuestionnaireResponse (JSON)"), permissions=["view"])
+def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """One submission: its QuestionnaireResponse. Several: a FHIR Bundle (collection) of them."""
+    submissions = list(
+        queryset.select_related("clinic", "ruleset_version").defer("ruleset_version__content")[: MAX_EXPORT + 1]
+    )
+    if len(submissions) > MAX_EXPORT:
+        modeladmin.message_user(
+            request, _("Choose at most %(max)d submissions to download at once.") % {"max": MAX_EXPORT}, messages.ERROR
+        )
+        return None
+    urls = fhir_urls(request)
+    resources = [
+        questionnaire_response_build(
+            submission=submission,
+            ruleset=triage_selectors.ruleset_get_version(version=submission.ruleset_version),
+            urls=urls,
+        )
+        for submission in submissions
+    ]
+    for submission in submissions:
+        audit_record(action=AuditAction.EXPORT, target=submission.reference, request=request, detail={"format": "fhir"})
+    if len(resources) == 1:
+        return fhir_response(resources[0], filename=f"QuestionnaireResponse-{resources[0]['id']}.json")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": timezone.now().isoformat(),
+        "entry": [
+            {"fullUrl": f"{urls.base}/QuestionnaireResponse/{resource['id']}", "resource": resource}
+            for resource in resources
+        ],
+    }
+    return fhir_response(bundle, filename=f"QuestionnaireResponses-{timezone.now():%Y%m%d-%H%M%S}.json")
+
+
+def _attach(model_admin: admin.ModelAdmin) -> None:
+    # On the instance, keeping whatever actions the Submission admin declares.
+    actions = list(model_admin.actions or [])
+    if download_questionnaire_response not in actions:
+        model_admin.actions = [*actions, download_questionnaire_response]
+
+
+_attach(admin.site.get_model_admin(Submission))

@@ -1,0 +1,22 @@
+"""Reads for the FHIR endpoints."""
+
+from __future__ import annotations
+
+from triage.models import RulesetVersion, Submission
+
+
+def ruleset_version_get(*, number: int | None = None) -> RulesetVersion | None:
+    """A published version's row (without its content), the latest when ``number`` is None."""
+    versions = RulesetVersion.objects.defer("content")
+    if number is None:
+        return versions.order_by("-number").first()
+    return versions.filter(number=number).first()
+
+
+def submission_get_by_reference(*, reference: str) -> Submission | None:
+    return (
+        Submission.objects.select_related("clinic", "ruleset_version")
+        .defer("ruleset_version__content")
+        .filter(reference=reference)
+        .first()
+    )

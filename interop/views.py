@@ -1,0 +1,66 @@
+"""FHIR R4 read endpoints: the questionnaire (public) and responses (staff only).
+
+Both answer in FHIR JSON, errors included (an OperationOutcome), since their
+callers are other systems: an anonymous request gets 401, not a redirect to
+an HTML login page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from triage import selectors as triage_selectors
+
+from . import selectors
+from .http import fhir_response, fhir_urls, operation_outcome
+from .resources import questionnaire_build, questionnaire_response_build
+
+VIEW_PERMISSION = "triage.view_submission"
+
+
+@require_GET
+def base(request: HttpRequest) -> HttpResponse:
+    return operation_outcome(
+        status=404, code="not-found", diagnostics="Ask for a resource, e.g. Questionnaire/hip-back-self-check."
+    )
+
+
+@require_GET
+def questionnaire(request: HttpRequest, version: int | None = None) -> HttpResponse:
+    """The latest published questionnaire, or a past version (``_history/<n>``)."""
+    row = selectors.ruleset_version_get(number=version)
+    if row is None:
+        return operation_outcome(status=404, code="not-found", diagnostics="No such questionnaire version.")
+    ruleset = triage_selectors.ruleset_get_version(version=row)
+    resource = questionnaire_build(
+        ruleset=ruleset,
+        published_at=row.published_at,
+        clinics=triage_selectors.clinic_list(),
+        urls=fhir_urls(request),
+    )
+    return fhir_response(resource)
+
+
+@require_GET
+def questionnaire_response(request: HttpRequest, reference: str) -> HttpResponse:
+    """One submission as a QuestionnaireResponse: staff with permission to view submissions only."""
+    user = request.user
+    if not user.is_authenticated:
+        response = operation_outcome(status=401, code="login", diagnostics="Sign in as clinic staff first.")
+        response["WWW-Authenticate"] = 'Session realm="clinic staff"'
+        return response
+    if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
+        return operation_outcome(status=403, code="forbidden", diagnostics="You may not view submissions.")
+    submission = selectors.submission_get_by_reference(reference=reference.upper())
+    if submission is None:
+        return operation_outcome(status=404, code="not-found", diagnostics="No submission with that reference.")
+    resource = questionnaire_response_build(
+        submission=submission,
+        ruleset=triage_selectors.ruleset_get_version(version=submission.ruleset_version),
+        urls=fhir_urls(request),
+    )
+    audit_record(action=AuditAction.EXPORT, target=submission.reference, request=request, detail={"format": "fhir"})
+    return fhir_response(resource)

@@ -1,0 +1,54 @@
+"""``make bench`` still runs: one tiny round, so the benchmark cannot rot.
+
+Asserts only that every figure is produced, never what it is: timings belong
+to the benchmark, not the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
+    assert shutil.which("wrk"), "wrk is not installed: apt-get install wrk (make bench does this)"
+    out = tmp_path / "results.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--quick",
+            "--backends",
+            "sqlite",
+            "--out",
+            str(out),
+            "--port-offset",
+            "90",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads(out.read_text())["backends"]["sqlite"]
+    throughput = result["throughput"]
+    assert set(throughput) == {"hello", "step_get", "step_post", "final_submit", "result_get"}
+    for figure in throughput.values():
+        assert figure["rps_median"] > 0
+        assert figure["errors"] == 0
+    final = throughput["final_submit"]["rounds"][0]
+    # Every final submit stored a new submission: none was a replay of a used session.
+    assert final["stored"] >= final["requests"] > 0
+    assert set(result["queries"]) == {"step_get", "step_post", "final_submit", "result_get"}
+    assert all(isinstance(count, int) and count > 0 for count in result["queries"].values())
+    assert result["score"]["median_us"] > 0
+    assert len(result["admin_changelist"]["sizes"]) == 2
+    assert len(result["rss_mb_per_worker"]) == 2
+    assert "step_get" in completed.stdout  # the table was printed
