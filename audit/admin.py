@@ -6,15 +6,8 @@ from django.http import HttpRequest
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Superusers read the trail; nobody edits or deletes it."""
-
-    list_display = ["at", "actor_label", "action", "target", "ip_address"]
-    list_filter = ["action"]
-    search_fields = ["target", "actor_label"]
-    date_hierarchy = "at"
-    readonly_fields = ["at", "actor", "actor_label", "action", "target", "detail", "ip_address"]
+class SuperuserReadOnlyMixin:
+    """For records kept as evidence: superusers may read them; nobody adds, edits or deletes them here."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_superuser
@@ -30,3 +23,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
+    """Superusers read the trail; nobody edits or deletes it."""
+
+    list_display = ["at", "actor_label", "action", "target", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["target", "actor_label"]
+    date_hierarchy = "at"
+    readonly_fields = ["at", "actor", "actor_label", "action", "target", "detail", "ip_address"]

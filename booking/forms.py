@@ -9,7 +9,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from triage.forms import PHONE_RE
+from triage.forms import phone_clean
 from triage.models import Clinic
 
 from .models import TimeOfDay, Weekday
@@ -93,12 +93,7 @@ class BookingRequestForm(forms.Form):
         return clinic
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (not PHONE_RE.match(phone) or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
-            raise forms.ValidationError(
-                _("Enter a phone number using digits, like 021 123 4567."), code="invalid_phone"
-            )
-        return phone
+        return phone_clean(self.cleaned_data["phone"])
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

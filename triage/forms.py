@@ -194,6 +194,15 @@ class DurationForm(forms.Form):
 PHONE_RE = re.compile(r"^\+?[\d\s()-]+$")
 
 
+def phone_clean(value: str) -> str:
+    """A phone number as typed, stripped; refused unless it is digits (with spaces, dashes,
+    brackets and a leading +) and 7 to 15 of them."""
+    phone = value.strip()
+    if phone and (not PHONE_RE.match(phone) or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
+        raise forms.ValidationError(_("Enter a phone number using digits, like 021 123 4567."), code="invalid_phone")
+    return phone
+
+
 class ContactForm(forms.Form):
     """Optional: a preferred clinic, and contact details only with consent."""
 
@@ -241,12 +250,7 @@ class ContactForm(forms.Form):
         )
 
     def clean_contact_phone(self) -> str:
-        phone = self.cleaned_data["contact_phone"].strip()
-        if phone and (not PHONE_RE.match(phone) or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
-            raise forms.ValidationError(
-                _("Enter a phone number using digits, like 021 123 4567."), code="invalid_phone"
-            )
-        return phone
+        return phone_clean(self.cleaned_data["contact_phone"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

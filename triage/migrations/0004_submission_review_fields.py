@@ -6,51 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('triage', '0003_submission_privacy_fields'),
+        ("triage", "0003_submission_privacy_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='submission',
-            options={'ordering': ['-red_flag', '-created_at'], 'permissions': [('export_submission', 'Can export submissions as CSV')], 'verbose_name': 'submission', 'verbose_name_plural': 'submissions'},
+            name="submission",
+            options={
+                "ordering": ["-red_flag", "-created_at"],
+                "permissions": [("export_submission", "Can export submissions as CSV")],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+            },
         ),
         migrations.AddField(
-            model_name='submission',
-            name='assigned_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_submissions', to=settings.AUTH_USER_MODEL, verbose_name='assigned clinician'),
+            model_name="submission",
+            name="assigned_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_submissions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned clinician",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='not_appropriate_reason',
-            field=models.CharField(blank=True, help_text="Required when the status is 'not appropriate'.", max_length=300, verbose_name='why not appropriate'),
+            model_name="submission",
+            name="not_appropriate_reason",
+            field=models.CharField(
+                blank=True,
+                help_text="Required when the status is 'not appropriate'.",
+                max_length=300,
+                verbose_name="why not appropriate",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('new', 'New'), ('in_review', 'In review'), ('contacted', 'Contacted'), ('booked', 'Booked'), ('closed', 'Closed'), ('not_appropriate', 'Not appropriate')], db_index=True, default='new', max_length=20, verbose_name='status'),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("new", "New"),
+                    ("in_review", "In review"),
+                    ("contacted", "Contacted"),
+                    ("booked", "Booked"),
+                    ("closed", "Closed"),
+                    ("not_appropriate", "Not appropriate"),
+                ],
+                db_index=True,
+                default="new",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='red_flag',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(disposition__in=('emergency', 'see_doctor_today'), then=models.Value(True)), default=models.Value(False)), output_field=models.BooleanField(), verbose_name='red flag'),
+            model_name="submission",
+            name="red_flag",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(disposition__in=("emergency", "see_doctor_today"), then=models.Value(True)),
+                    default=models.Value(False),
+                ),
+                output_field=models.BooleanField(),
+                verbose_name="red flag",
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['-red_flag', '-created_at', '-id'], name='submission_queue_order'),
+            model_name="submission",
+            index=models.Index(fields=["-red_flag", "-created_at", "-id"], name="submission_queue_order"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['status', '-created_at'], name='submission_status_created'),
+            model_name="submission",
+            index=models.Index(fields=["status", "-created_at"], name="submission_status_created"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['disposition', 'clinic', 'created_at'], name='submission_dashboard'),
+            model_name="submission",
+            index=models.Index(fields=["disposition", "clinic", "created_at"], name="submission_dashboard"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['contact_name', 'contact_email', 'contact_phone', 'reference'], name='submission_search'),
+            model_name="submission",
+            index=models.Index(
+                fields=["contact_name", "contact_email", "contact_phone", "reference"], name="submission_search"
+            ),
         ),
     ]
