@@ -39,7 +39,7 @@ def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) 
     resources = [
         questionnaire_response_build(
             submission=submission,
-            ruleset=triage_selectors.ruleset_get_version(version=submission.ruleset_version),
+            ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
             urls=urls,
         )
         for submission in submissions

@@ -34,7 +34,7 @@ def questionnaire(request: HttpRequest, version: int | None = None) -> HttpRespo
     row = selectors.ruleset_version_get(number=version)
     if row is None:
         return operation_outcome(status=404, code="not-found", diagnostics="No such questionnaire version.")
-    ruleset = triage_selectors.ruleset_get_version(version=row)
+    ruleset = triage_selectors.ruleset_get_version(number=row.number)
     resource = questionnaire_build(
         ruleset=ruleset,
         published_at=row.published_at,
@@ -59,7 +59,7 @@ def questionnaire_response(request: HttpRequest, reference: str) -> HttpResponse
         return operation_outcome(status=404, code="not-found", diagnostics="No submission with that reference.")
     resource = questionnaire_response_build(
         submission=submission,
-        ruleset=triage_selectors.ruleset_get_version(version=submission.ruleset_version),
+        ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
         urls=fhir_urls(request),
     )
     audit_record(action=AuditAction.EXPORT, target=submission.reference, request=request, detail={"format": "fhir"})

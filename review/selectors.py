@@ -85,7 +85,7 @@ class SubmissionReview:
 
 def submission_review_get(*, submission: Submission) -> SubmissionReview:
     """The patient's answers grouped as they saw them, and the score breakdown, in words."""
-    ruleset = ruleset_get_version(version=submission.ruleset_version)
+    ruleset = ruleset_get_version(number=submission.ruleset_version_id)
     answers = submission.answers or {}
     groups = []
     for _key, title, kinds in STEPS:

@@ -36,6 +36,15 @@ def seed_ruleset() -> scoring.Ruleset:
     return scoring.Ruleset(version=1, questions=questions, conditions=conditions)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ruleset_cache():
+    # A rolled-back test can publish a different "version 2" than the next
+    # test does; production never reuses a number, tests must forget them.
+    selectors.ruleset_cache_clear()
+    yield
+    selectors.ruleset_cache_clear()
+
+
 @pytest.fixture(scope="session")
 def ruleset() -> scoring.Ruleset:
     return seed_ruleset()

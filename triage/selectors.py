@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from . import scoring
@@ -48,25 +47,28 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
 
 
 @lru_cache(maxsize=16)
-def _ruleset_cached(pk: int, number: int, published_at: datetime) -> scoring.Ruleset:
-    # Published versions never change, so a parsed copy can be kept for the
-    # life of the process. The key includes the publish time so a test
-    # database that reuses a primary key never serves a stale copy.
-    content = RulesetVersion.objects.values_list("content", flat=True).get(pk=pk)
+def _ruleset_cached(number: int) -> scoring.Ruleset:
+    # A published version never changes and its number is never reused (only
+    # a test's rolled-back transaction could do that: tests clear this cache),
+    # so a parsed copy can be kept for the life of the process.
+    content = RulesetVersion.objects.values_list("content", flat=True).get(number=number)
     return ruleset_from_content(number=number, content=content)
 
 
 def ruleset_get() -> scoring.Ruleset:
-    """The latest published ruleset: one query when its parse is cached."""
-    row = RulesetVersion.objects.order_by("-number").values_list("pk", "number", "published_at").first()
-    if row is None:
+    """The latest published ruleset: one small query when its parse is cached."""
+    number = RulesetVersion.objects.order_by("-number").values_list("number", flat=True).first()
+    if number is None:
         raise NoPublishedRuleset("No clinical ruleset has been published; run the migrations.")
-    return _ruleset_cached(*row)
+    return _ruleset_cached(number)
 
 
-def ruleset_get_version(*, version: RulesetVersion) -> scoring.Ruleset:
-    """A specific published ruleset (its row loaded without its content)."""
-    return _ruleset_cached(version.pk, version.number, version.published_at)
+def ruleset_get_version(*, number: int) -> scoring.Ruleset:
+    """A specific published ruleset by its number (a submission's ``ruleset_version_id``)."""
+    return _ruleset_cached(number)
+
+
+ruleset_cache_clear = _ruleset_cached.cache_clear
 
 
 def draft_content_get() -> dict:
@@ -115,13 +117,11 @@ def submission_get_for_session(*, session, token: str) -> Submission | None:
 
 
 def submission_get_by_token(*, token: str) -> Submission | None:
-    """The submission behind a result link, with its clinic and ruleset row (not its content)."""
-    return (
-        Submission.objects.select_related("clinic", "ruleset_version")
-        .defer("ruleset_version__content")
-        .filter(token=token)
-        .first()
-    )
+    """The submission behind a result link, with its clinic (its ruleset comes from the cache by number)."""
+    try:
+        return Submission.objects.select_related("clinic").get(token=token)
+    except Submission.DoesNotExist:
+        return None
 
 
 # --- The result page, assembled for the template --------------------------------
@@ -166,7 +166,7 @@ DURATION_REASON_TEXT = "Pain that has lasted 6 weeks or more"
 
 def result_page_get(*, submission: Submission) -> ResultPage:
     """Everything the result page shows, in words from the ruleset the answers were scored with."""
-    ruleset = ruleset_get_version(version=submission.ruleset_version)
+    ruleset = ruleset_get_version(number=submission.ruleset_version_id)
     result = submission.result
 
     def line(code: str) -> AnswerLine:

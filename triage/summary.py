@@ -31,7 +31,7 @@ GROUP_TITLES = (
 
 def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
     """The person's yes/no answers in plain words, grouped as they were asked."""
-    ruleset = selectors.ruleset_get_version(version=submission.ruleset_version)
+    ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
     groups = []
     for kind, title in GROUP_TITLES:
         kinds = ("emergency", "doctor_today") if kind == "safety" else (kind,)
