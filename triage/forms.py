@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
@@ -123,10 +123,15 @@ class YesNoQuestionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = tuple(questions)
         self.fields.update(_yes_no_fields(self.questions))
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built only when the form is rendered: the final submit re-validates
+        # every step's form without showing any of them.
         groups: dict[str, list[str]] = {}
         for question in self.questions:
             groups.setdefault(question.group, []).append(question.code)
-        self.helper = _helper(self._layout(groups))
+        return _helper(self._layout(groups))
 
     def _layout(self, groups: dict[str, list[str]]) -> Layout:
         legends = len(groups) > 1
@@ -180,9 +185,9 @@ class DurationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _helper(
             Layout(
                 Field("pain_duration"),
                 InlineRadios("pain_intensity", template="triage/_intensity_field.html"),
@@ -236,7 +241,10 @@ class ContactForm(forms.Form):
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
-        self.helper = _helper(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _helper(
             Layout(
                 Field("clinic"),
                 Fieldset(

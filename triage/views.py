@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 from functools import cached_property
 
@@ -204,11 +203,12 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def render_done(self, form, **kwargs) -> HttpResponse:
         # Finish on the final POST itself rather than bouncing through a
         # separate "done" URL: one request scores, stores and redirects.
-        answers_so_far = copy.deepcopy(self.storage.data)
+        # formtools' reset() after done() puts a new dict in the session and
+        # leaves this one untouched, so holding the reference is enough.
+        answers_so_far = self.storage.data
         response = WizardView.render_done(self, form, **kwargs)
         if response.status_code == 429:
-            # formtools resets the wizard after done(); a rate-limited submit
-            # stored nothing, so keep the answers for a later try.
+            # A rate-limited submit stored nothing: keep the answers for a later try.
             self.storage.data = answers_so_far
         return response
 
