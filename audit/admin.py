@@ -6,14 +6,8 @@ from django.http import HttpRequest
 from .models import AuditEvent
 
 
-class SuperuserReadOnlyMixin:
-    """For records kept as evidence: superusers may read them; nobody adds, edits or deletes them here."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+class ReadOnlyAdminMixin:
+    """Records that are history: they can be read, never added, edited or deleted through the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -23,6 +17,16 @@ class SuperuserReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class SuperuserReadOnlyMixin(ReadOnlyAdminMixin):
+    """For records kept as evidence: only superusers may read them."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
 
 
 @admin.register(AuditEvent)

@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin import ReadOnlyAdminMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from review import selectors as review_selectors
@@ -80,21 +81,12 @@ class ClinicAdmin(admin.ModelAdmin):
 
 
 @admin.register(RulesetVersion)
-class RulesetVersionAdmin(admin.ModelAdmin):
+class RulesetVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published versions are history: they can be read and published, never edited."""
 
     list_display = ["__str__", "published_at", "published_by", "note"]
     readonly_fields = ["number", "content", "note", "published_at", "published_by"]
     change_list_template = "admin/triage/rulesetversion/change_list.html"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         return [
