@@ -227,9 +227,15 @@ def test_the_page_shows_answers_in_words_score_breakdown_and_version(clinician_c
 def test_contact_details_are_shown_only_with_consent(clinician_client, db_ruleset):
     from triage.services import ContactDetails
 
-    with_consent = make_submission(db_ruleset, contact=ContactDetails(name="Mere Tane", email="mere@example.com"))
+    with_consent = make_submission(
+        db_ruleset,
+        contact=ContactDetails(name="Mere Tane", email="mere@example.com"),
+        privacy_notice_version="2026-11",
+    )
     without = make_submission(db_ruleset)
-    assert "mere@example.com" in clinician_client.get(change_url(with_consent)).content.decode()
+    page = clinician_client.get(change_url(with_consent)).content.decode()
+    assert "mere@example.com" in page
+    assert "Consent given" in page and "version 2026-11" in page
     assert "did not agree to be contacted" in clinician_client.get(change_url(without)).content.decode()
 
 
