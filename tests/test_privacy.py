@@ -206,6 +206,13 @@ def test_purge_deletes_past_each_retention_period_and_audits_it(aged_submissions
     assert "Deleted 0 submission(s)" in purge()  # a second run finds nothing more
 
 
+def test_an_anonymous_submission_the_clinic_followed_up_is_kept_as_follow_up(aged_submissions):
+    followed = aged_submissions["old_anonymous"]
+    Submission.objects.filter(pk=followed.pk).update(status="contacted")
+    purge()
+    assert Submission.objects.filter(pk=followed.pk).exists()
+
+
 def test_purge_refuses_a_nonsense_retention_setting(settings):
     from django.core.management.base import CommandError
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.services import audit_record
 
 from . import scoring
-from .models import RulesetVersion, Submission, Suggestion
+from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, ruleset_from_content
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
@@ -214,15 +214,17 @@ class PurgeCounts:
 def submissions_due_for_purge(*, retention_days: Mapping[str, int], now=None) -> tuple:
     """Two querysets: anonymous submissions and those with follow-up, each past its retention period.
 
-    A submission where the person agreed to be contacted is treated as one
-    with clinical follow-up (the clinic may have acted on it).
+    A submission has clinical follow-up when the person agreed to be
+    contacted or the clinic has moved it on from "new" (reviewed, contacted,
+    booked, closed): either way it may be part of their health record.
     """
     now = now or timezone.now()
+    with_follow_up = Q(contact_consent=True) | ~Q(status=ReviewStatus.NEW)
     anonymous = Submission.objects.filter(
-        contact_consent=False, created_at__lt=now - timedelta(days=retention_days["anonymous"])
+        ~with_follow_up, created_at__lt=now - timedelta(days=retention_days["anonymous"])
     )
     follow_up = Submission.objects.filter(
-        Q(contact_consent=True), created_at__lt=now - timedelta(days=retention_days["follow_up"])
+        with_follow_up, created_at__lt=now - timedelta(days=retention_days["follow_up"])
     )
     return anonymous, follow_up
 
