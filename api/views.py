@@ -154,18 +154,14 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
             )
     if problems:
         raise ValidationError(problems)
-    clinic_id, details = form.contact()
+    clinic_id, contact = form.contact()
     submission = services.submission_create(
         ruleset=ruleset,
         answers=payload.answers,
         pain_duration=payload.pain_duration or "",
         pain_intensity=payload.pain_intensity,
         clinic_id=clinic_id,
-        contact=services.ContactDetails(
-            name=details.get("contact_name", ""),
-            email=details.get("contact_email", ""),
-            phone=details.get("contact_phone", ""),
-        ),
+        contact=contact,
     )
     assessment = scoring.score(ruleset, _answers(payload))
     return Status(

@@ -22,18 +22,22 @@ def _expired(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/result_expired.html", status=404)
 
 
-def _not_offered(request: HttpRequest, submission: Submission) -> HttpResponse:
-    # Refused with a page that says what to do instead, never a bare error.
-    return render(request, "booking/not_offered.html", {"submission": submission}, status=403)
-
-
-@require_http_methods(["GET", "POST"])
-def booking_request(request: HttpRequest, token: str) -> HttpResponse:
+def _bookable(request: HttpRequest, token: str) -> Submission | HttpResponse:
+    """The submission a booking is for, or the page that says why it cannot be booked from here."""
     submission = _own_submission(request, token)
     if submission is None:
         return _expired(request)
     if not selectors.booking_offered(submission=submission):
-        return _not_offered(request, submission)
+        # Refused with a page that says what to do instead, never a bare error.
+        return render(request, "booking/not_offered.html", {"submission": submission}, status=403)
+    return submission
+
+
+@require_http_methods(["GET", "POST"])
+def booking_request(request: HttpRequest, token: str) -> HttpResponse:
+    submission = _bookable(request, token)
+    if isinstance(submission, HttpResponse):
+        return submission
     if selectors.booking_request_open_get(submission=submission) is not None:
         return redirect("booking:booking_confirmation", token=token)
     initial = {"clinic": submission.clinic_id, "name": submission.contact_name}
@@ -59,11 +63,9 @@ def booking_request(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def booking_confirmation(request: HttpRequest, token: str) -> HttpResponse:
-    submission = _own_submission(request, token)
-    if submission is None:
-        return _expired(request)
-    if not selectors.booking_offered(submission=submission):
-        return _not_offered(request, submission)
+    submission = _bookable(request, token)
+    if isinstance(submission, HttpResponse):
+        return submission
     # The latest request, even once reception has booked or closed it, so a
     # bookmarked confirmation still shows what was asked for.
     booking = selectors.booking_request_latest_get(submission=submission)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import scoring
 from .models import Clinic, PainDuration, QuestionGroup
+from .services import ContactDetails
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
@@ -295,11 +296,11 @@ class ContactForm(forms.Form):
             )
         return cleaned
 
-    def contact(self) -> tuple[int | None, dict[str, str]]:
+    def contact(self) -> tuple[int | None, ContactDetails]:
         """The chosen clinic's id, and the contact details (empty without consent)."""
-        details = (
-            {key: self.cleaned_data[key] for key in ("contact_name", "contact_email", "contact_phone")}
-            if self.cleaned_data.get("contact_consent")
-            else {}
+        if not self.cleaned_data.get("contact_consent"):
+            return self.cleaned_data.get("clinic"), ContactDetails()
+        data = self.cleaned_data
+        return data.get("clinic"), ContactDetails(
+            name=data["contact_name"], email=data["contact_email"], phone=data["contact_phone"]
         )
-        return self.cleaned_data.get("clinic"), details

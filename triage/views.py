@@ -218,17 +218,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         for step in (SAFETY, SYMPTOMS, FEET):
             answers.update(form_dict[step].answers())
         duration = form_dict[DURATION].cleaned_data
-        clinic_id, details = form_dict[CONTACT].contact()
+        clinic_id, contact = form_dict[CONTACT].contact()
         return self._store(
             answers=answers,
             pain_duration=duration["pain_duration"],
             pain_intensity=duration["pain_intensity"],
             clinic_id=clinic_id,
-            contact=services.ContactDetails(
-                name=details.get("contact_name", ""),
-                email=details.get("contact_email", ""),
-                phone=details.get("contact_phone", ""),
-            ),
+            contact=contact,
         )
 
     def _store(self, **fields) -> HttpResponse:
