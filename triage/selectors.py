@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import scoring
-from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, Submission
+from .models import Clinic, Condition, ConditionWeight, EscalationRule, Question, RulesetVersion, Submission
 
 
 class NoPublishedRuleset(Exception):
@@ -28,6 +28,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 advice=q["advice"],
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
+                why_we_ask=q.get("why_we_ask", ""),
             )
             for q in content["questions"]
         ),
@@ -43,6 +44,22 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
             )
             for c in content["conditions"]
         ),
+        # Absent from version 1, which is scored with scoring.LEGACY_RULES.
+        rules=None if "escalation_rules" not in content else escalation_rules_from_content(content),
+    )
+
+
+def escalation_rules_from_content(content: dict) -> tuple[scoring.EscalationRule, ...]:
+    return tuple(
+        scoring.EscalationRule(
+            code=r["code"],
+            disposition=r["disposition"],
+            when=r["conditions"],
+            reason=r["reason"],
+            source=r["source"],
+            order=r["order"],
+        )
+        for r in content.get("escalation_rules", ())
     )
 
 
@@ -81,7 +98,16 @@ def draft_content_get() -> dict:
     return {
         "questions": list(
             Question.objects.values(
-                "code", "kind", "group", "text", "help_text", "summary", "advice", "prompts_assessment", "order"
+                "code",
+                "kind",
+                "group",
+                "text",
+                "help_text",
+                "summary",
+                "advice",
+                "prompts_assessment",
+                "order",
+                "why_we_ask",
             )
         ),
         "conditions": [
@@ -96,6 +122,9 @@ def draft_content_get() -> dict:
             }
             for c in Condition.objects.values("slug", "name", "summary", "clinic_care", "threshold", "order")
         ],
+        "escalation_rules": list(
+            EscalationRule.objects.values("order", "code", "disposition", "conditions", "reason", "source")
+        ),
     }
 
 

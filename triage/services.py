@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-from . import scoring
+from . import escalation, scoring
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
-from .selectors import draft_content_get, ruleset_from_content
+from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -170,10 +170,13 @@ RED_FLAG_KEEPS = {
 def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
     """Why publishing ``draft`` would stop a red flag sending people to emergency / a doctor today.
 
-    Any "yes" to an emergency question means emergency, and to a doctor-today
-    question means a doctor today (see triage.scoring), so keeping every
-    published red-flag question, at the same or a more urgent kind, keeps
-    every red-flag case where it was.
+    Two checks. Questions: every published red-flag question must stay, at
+    the same or a more urgent kind (the rules send a "yes" to any emergency or
+    doctor-today question there by kind). Escalation rules: every published
+    rule at emergency, see a doctor today or see a GP soon must stay, at the
+    same or a more urgent disposition, holding for at least the same answers
+    (triage.escalation.rule_weakenings). A version published before rules
+    existed is compared with the rules it was scored by (scoring.LEGACY_RULES).
     """
     draft_kinds = {q["code"]: q["kind"] for q in draft["questions"]}
     problems = []
@@ -186,6 +189,10 @@ def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
             problems.append(f"red-flag question {question['code']!r} has been removed")
         elif kind not in keeps:
             problems.append(f"red-flag question {question['code']!r} would change from {question['kind']} to {kind}")
+    published_rules = (
+        escalation_rules_from_content(published) if "escalation_rules" in published else scoring.LEGACY_RULES
+    )
+    problems += escalation.rule_weakenings(published=published_rules, draft=escalation_rules_from_content(draft))
     return problems
 
 
