@@ -170,6 +170,8 @@ class SuggestedCondition:
     clinic_care: str
     score: float
     why: tuple[AnswerLine, ...]
+    # Its telling symptoms the person did not report: "less likely because".
+    against: tuple[AnswerLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,10 @@ class ResultPage:
     drivers: tuple[DriverLine, ...]
     reasons: tuple[AnswerLine, ...]
     clinics: tuple[Clinic, ...]
+    # Why this disposition, in one sentence (ruleset 2 on; empty for older results).
+    reason: str = ""
+    # Context answered yes with what it means for the person (e.g. ACC may cover an accident).
+    context_notes: tuple[DriverLine, ...] = ()
 
 
 DURATION_REASON_TEXT = "Pain that has lasted 6 weeks or more"
@@ -205,9 +211,15 @@ def result_page_get(*, submission: Submission) -> ResultPage:
         return AnswerLine(code, question.summary)
 
     scores = {s["slug"]: s for s in result.get("scores", [])}
+    said_yes = {code for code, value in submission.answers.items() if value}
     suggestions = []
     for slug in result.get("suggestions", []):
         condition = ruleset.condition(slug)
+        against = tuple(
+            line(code)
+            for code, _weight in condition.weights
+            if ruleset.by_code[code].kind == scoring.SYMPTOM and code not in said_yes
+        )
         suggestions.append(
             SuggestedCondition(
                 slug=slug,
@@ -216,13 +228,19 @@ def result_page_get(*, submission: Submission) -> ResultPage:
                 clinic_care=condition.clinic_care,
                 score=scores[slug]["score"],
                 why=tuple(line(code) for code, _weight in scores[slug]["matched"]),
+                against=against,
             )
         )
     drivers = tuple(
         DriverLine(code, ruleset.by_code[code].summary, ruleset.by_code[code].advice)
         for code in result.get("drivers", [])
     )
-    needs_clinic = submission.disposition in {scoring.DISPOSITION_BOOK_ASSESSMENT, scoring.DISPOSITION_SELF_CARE}
+    # After a GP or physiotherapist, the podiatry assessment can follow: the clinics are shown then too.
+    needs_clinic = submission.disposition in {
+        scoring.DISPOSITION_SEE_GP_SOON,
+        scoring.DISPOSITION_BOOK_ASSESSMENT,
+        scoring.DISPOSITION_SELF_CARE,
+    }
     if not needs_clinic:
         clinics: tuple[Clinic, ...] = ()
     elif submission.clinic is not None:
@@ -237,4 +255,10 @@ def result_page_get(*, submission: Submission) -> ResultPage:
         drivers=drivers,
         reasons=tuple(line(code) for code in result.get("assessment_reasons", [])),
         clinics=clinics,
+        reason=result.get("reason", ""),
+        context_notes=tuple(
+            DriverLine(code, ruleset.by_code[code].summary, ruleset.by_code[code].advice)
+            for code in result.get("context", [])
+            if code in ruleset.by_code and ruleset.by_code[code].advice
+        ),
     )

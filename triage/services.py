@@ -52,6 +52,13 @@ def assessment_record(assessment: scoring.Assessment) -> dict:
         "drivers": list(assessment.drivers),
         "assessment_reasons": list(assessment.assessment_reasons),
         "suggestions": [s.slug for s in assessment.suggestions],
+        # Ruleset 2 on: the rule that decided, its sentence, what met it, and the PEG score.
+        "rule": assessment.rule,
+        "reason": assessment.reason,
+        "reasons": list(assessment.reasons),
+        "context": list(assessment.context),
+        "peg": assessment.peg,
+        "acc_possible": assessment.acc_possible,
         "scores": [
             {
                 "slug": s.slug,
@@ -72,13 +79,26 @@ def submission_build(
     answers: Mapping[str, bool],
     pain_duration: str = "",
     pain_intensity: int | None = None,
+    age: int | None = None,
+    enjoyment_interference: int | None = None,
+    activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
 ) -> tuple[Submission, scoring.Assessment]:
     """Score the answers and build (but do not save) the submission."""
-    assessment = scoring.score(ruleset, scoring.Answers.from_mapping(answers, pain_duration or None, pain_intensity))
+    assessment = scoring.score(
+        ruleset,
+        scoring.Answers.from_mapping(
+            answers,
+            pain_duration or None,
+            pain_intensity,
+            age=age,
+            enjoyment_interference=enjoyment_interference,
+            activity_interference=activity_interference,
+        ),
+    )
     contact = contact or ContactDetails()
     consent = bool(contact.name or contact.email or contact.phone)
     submission = Submission(
@@ -88,6 +108,9 @@ def submission_build(
         answers=dict(answers),
         pain_duration=pain_duration or "",
         pain_intensity=pain_intensity,
+        age=age,
+        enjoyment_interference=enjoyment_interference,
+        activity_interference=activity_interference,
         clinic_id=clinic_id,
         contact_consent=consent,
         # The consent box is ticked on the last step, submitted with this request.
@@ -121,6 +144,9 @@ def submission_create(
     answers: Mapping[str, bool],
     pain_duration: str = "",
     pain_intensity: int | None = None,
+    age: int | None = None,
+    enjoyment_interference: int | None = None,
+    activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
@@ -137,6 +163,9 @@ def submission_create(
         answers=answers,
         pain_duration=pain_duration,
         pain_intensity=pain_intensity,
+        age=age,
+        enjoyment_interference=enjoyment_interference,
+        activity_interference=activity_interference,
         clinic_id=clinic_id,
         contact=contact,
         idempotency_key=idempotency_key,

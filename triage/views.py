@@ -22,7 +22,7 @@ STEP_PAGES = {
     SAFETY: {
         "title": "First, some safety questions",
         "intro": "These check for signs that need a doctor rather than a podiatrist. "
-        "Answer each one, even if it seems unlikely.",
+        'Answer each one, even if it seems unlikely. Open "Why we ask" under a question to see why it matters.',
         "template": "triage/wizard_step.html",
     },
     SYMPTOMS: {
@@ -49,10 +49,12 @@ STEP_PAGES = {
 }
 
 # The body diagram on the symptoms step: each area ticks "yes" on the
-# question that asks whether it hurts there. Codes missing from the
-# published ruleset are dropped, so editing the content never breaks the page.
+# question that asks whether it hurts there (only where-it-hurts questions:
+# a test such as pressing on the hip stays for the person to answer). Codes
+# missing from the published ruleset are dropped, so editing the content
+# never breaks the page.
 BODY_REGIONS = (
-    ("hip", "Outside of the hip", ("outer_hip_tenderness",)),
+    ("hip", "Outside of the hip", ("outer_hip_pain",)),
     ("groin", "Groin", ("groin_pain",)),
     ("buttock", "Buttock", ("low_back_buttock_pain",)),
     ("lower_back", "Lower back", ("low_back_buttock_pain",)),
@@ -68,11 +70,21 @@ RUN_ID_KEY = "run_id"
 NOTICE_VERSION_KEY = "privacy_notice_version"
 RESULT_TOKENS_SESSION_KEY = selectors.RESULT_TOKENS_SESSION_KEY
 MAX_RESULTS_PER_SESSION = 20
+UNDER_16_SESSION_KEY = "triage_under_16"
+# Dispositions that end the questionnaire after the safety step, and that a rate-limited page still gives.
+URGENT_DISPOSITIONS = frozenset({scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY})
 
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/landing.html")
+
+
+@require_safe
+def adults_only(request: HttpRequest) -> HttpResponse:
+    """Under 16: where to go instead (and, if their answers were urgent, what to do now). Nothing was stored."""
+    disposition = request.session.get(UNDER_16_SESSION_KEY) or None
+    return render(request, "triage/under_16.html", {"disposition": disposition})
 
 
 @require_safe
@@ -109,7 +121,7 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def get_form_kwargs(self, step: str | None = None) -> dict:
         """Hand each step the questions (or clinics) it asks about; forms never query."""
         if step == SAFETY:
-            return {"questions": self.ruleset.questions_of_kind(scoring.EMERGENCY, scoring.DOCTOR_TODAY)}
+            return {"questions": self.ruleset.questions_of_kind(*scoring.SAFETY_KINDS)}
         if step == SYMPTOMS:
             return {"questions": self.ruleset.questions_of_kind(scoring.SYMPTOM)}
         if step == FEET:
@@ -192,12 +204,22 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return super().process_step(form)
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
-        """After the safety step, any red flag ends the questionnaire at once."""
-        if self.steps.current == SAFETY and form.yes_codes():
-            response = self._store(answers=form.answers())
-            if response.status_code == 302:
+        """After the safety step: under 16, the page saying where to go instead (nothing stored);
+        answers that already mean emergency or a doctor today end the questionnaire at once."""
+        if self.steps.current == SAFETY:
+            age = form.cleaned_data.get("age")
+            assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(form.answers(), age=age))
+            urgent = assessment.disposition in URGENT_DISPOSITIONS
+            if form.is_under_16():
                 self.storage.reset()
-            return response
+                # Nothing is stored for a child; the next page still says what to do now if it is urgent.
+                self.request.session[UNDER_16_SESSION_KEY] = assessment.disposition if urgent else ""
+                return redirect("triage:adults_only")
+            if urgent:
+                response = self._store(answers=form.answers(), age=age)
+                if response.status_code == 302:
+                    self.storage.reset()
+                return response
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs) -> HttpResponse:
@@ -221,8 +243,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         clinic_id, contact = form_dict[CONTACT].contact()
         return self._store(
             answers=answers,
+            age=form_dict[SAFETY].cleaned_data.get("age"),
             pain_duration=duration["pain_duration"],
             pain_intensity=duration["pain_intensity"],
+            enjoyment_interference=duration["enjoyment_interference"],
+            activity_interference=duration["activity_interference"],
             clinic_id=clinic_id,
             contact=contact,
         )
@@ -250,9 +275,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """
         assessment = scoring.score(
             self.ruleset,
-            scoring.Answers.from_mapping(fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity")),
+            scoring.Answers.from_mapping(
+                fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity"), age=fields.get("age")
+            ),
         )
-        urgent = assessment.disposition in {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        urgent = assessment.disposition in URGENT_DISPOSITIONS
         response = render(
             self.request,
             "429.html",
