@@ -201,10 +201,12 @@ class FeetForm(YesNoQuestionsForm):
 INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
 
 
-def _zero_to_ten(label, help_text, required_message) -> forms.TypedChoiceField:
+def _zero_to_ten(label, help_text, required_message, *, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
+        required=required,
+        empty_value=None,
         choices=INTENSITY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "intensity"}),
@@ -229,13 +231,15 @@ class DurationForm(forms.Form):
     )
     enjoyment_interference = _zero_to_ten(
         _("Over the past week, how much has the pain got in the way of enjoying life?"),
-        _("0 means not at all. 10 means it has spoiled everything."),
+        _("Optional. 0 means not at all. 10 means it has spoiled everything."),
         _("Choose a number from 0 to 10 for how much the pain spoils your enjoyment of life."),
+        required=False,
     )
     activity_interference = _zero_to_ten(
         _("Over the past week, how much has the pain got in the way of your everyday activities?"),
-        _("0 means not at all. 10 means you could not do anything."),
+        _("Optional. 0 means not at all. 10 means you could not do anything."),
         _("Choose a number from 0 to 10 for how much the pain gets in the way of what you do."),
+        required=False,
     )
 
     @cached_property
