@@ -10,10 +10,9 @@ import importlib
 import pytest
 from django.apps import apps
 
+from tests.conftest import SEED
 from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
-
-from .conftest import SEED
 
 pytestmark = pytest.mark.django_db
 SECOND = importlib.import_module("triage.migrations.0006_second_ruleset")
