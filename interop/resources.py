@@ -169,7 +169,8 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "pain_intensity",
-                    "text": "How bad is the pain on a typical day? 0 is no pain, 10 the worst you can imagine.",
+                    "text": "On average over the past week, how bad has your pain been? "
+                    "0 is no pain, 10 the worst you can imagine.",
                     "type": "integer",
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],

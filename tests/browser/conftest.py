@@ -6,6 +6,7 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ from django.apps import apps as django_apps
 
 from tests.conftest import SEED
 from triage.models import Question, RulesetVersion
+
+SECOND_RULESET = importlib.import_module("triage.migrations.0006_second_ruleset")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -39,7 +42,7 @@ def _allow_sync_db_beside_playwright() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clinical_content(transactional_db) -> None:
-    """The seeded questions, conditions, clinics and ruleset v1, present for every browser test.
+    """The seeded questions, conditions, clinics and rulesets 1 and 2, present for every browser test.
 
     A live-server test runs outside a transaction, so the database is flushed
     after it, taking the data migration's content with it. Serialized
@@ -50,6 +53,7 @@ def _clinical_content(transactional_db) -> None:
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
         SEED.seed(django_apps, None)
+        SECOND_RULESET.publish_second_ruleset(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
