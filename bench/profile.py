@@ -33,7 +33,7 @@ def main() -> None:
         from django.test import Client
         from pyinstrument import Profiler
 
-        from .run import Fixtures
+        from .scenarios import Fixtures
 
         call_command("migrate", verbosity=0)
         call_command("seed_demo", submissions=50, seed=1, verbosity=0)
