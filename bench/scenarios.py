@@ -8,6 +8,7 @@ Needs Django set up against the bench database.
 
 from __future__ import annotations
 
+import os
 import secrets
 
 CSRF_SECRET = "b" * 32  # a fixed CSRF cookie for the load: its value is irrelevant to speed
@@ -82,9 +83,9 @@ class Fixtures:
     def result_cookie(self) -> str:
         """A session that owns every benchmark token, as if it had made those results."""
         from django.conf import settings
+        from django.contrib.sessions.backends.db import SessionStore
 
         from triage.selectors import RESULT_TOKENS_SESSION_KEY
-        from triage.sessions import SessionStore
 
         store = SessionStore()
         store[RESULT_TOKENS_SESSION_KEY] = self.tokens
@@ -94,9 +95,9 @@ class Fixtures:
     def session_cookies(self, step: str, count: int) -> list[str]:
         """``count`` sessions stopped at ``step``: copies of one real one, each its own questionnaire run."""
         from django.conf import settings
+        from django.contrib.sessions.backends.db import SessionStore
         from django.contrib.sessions.models import Session
 
-        from triage.sessions import SessionStore
         from triage.views import RUN_ID_KEY
 
         client = self.client_at(step)
@@ -148,3 +149,31 @@ EXPECTED = {
     "final_submit": (302, "/result/"),
     "result_get": (200, None),
 }
+
+
+def inprocess_setup(database_url: str, *, submissions: int = 50) -> Fixtures:
+    """Django set up with the bench settings on a new database, migrated and seeded; the fixtures."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", submissions=submissions, seed=1, verbosity=0)
+    return Fixtures()
+
+
+def plan_send(client, method: str, path: str, cookie: str, body: str):
+    """One planned request through Django's test client (in-process), with the plan's cookies."""
+    client.cookies.clear()
+    for part in filter(None, cookie.split("; ")):
+        name, value = part.split("=", 1)
+        client.cookies[name] = value
+    if method == "GET":
+        response = client.get(path)
+    else:
+        response = client.generic("POST", path, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return response

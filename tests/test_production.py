@@ -88,7 +88,7 @@ def test_production_cookies_are_host_only_https_sessions_server_side_static_file
         "True",
         "True",
         "True",
-        "triage.sessions",
+        "django.contrib.sessions.backends.db",
         "True",
         "False",
         # Hashed names (cached for a year) and gzip/brotli copies, made by collectstatic.
