@@ -57,7 +57,7 @@ serve: install
 
 ## make load: 16 simulated patients for 30 s against gunicorn, on SQLite then PostgreSQL (needs Redis and PostgreSQL)
 LOAD_PORT ?= 8100
-load: install-dev
+load: install
 	$(BIN)/python -m bench.load --db both --patients 16 --duration 30 --port $(LOAD_PORT)
 
 lint: install-dev
