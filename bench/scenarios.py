@@ -83,9 +83,9 @@ class Fixtures:
     def result_cookie(self) -> str:
         """A session that owns every benchmark token, as if it had made those results."""
         from django.conf import settings
-        from django.contrib.sessions.backends.db import SessionStore
 
         from triage.selectors import RESULT_TOKENS_SESSION_KEY
+        from triage.sessions import SessionStore
 
         store = SessionStore()
         store[RESULT_TOKENS_SESSION_KEY] = self.tokens
@@ -95,9 +95,9 @@ class Fixtures:
     def session_cookies(self, step: str, count: int) -> list[str]:
         """``count`` sessions stopped at ``step``: copies of one real one, each its own questionnaire run."""
         from django.conf import settings
-        from django.contrib.sessions.backends.db import SessionStore
         from django.contrib.sessions.models import Session
 
+        from triage.sessions import SessionStore
         from triage.views import RUN_ID_KEY
 
         client = self.client_at(step)

@@ -141,7 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # last save, and ends when the browser closes; the result page and "delete my
 # answers" only work while it lasts (docs/operations.md). Expired rows are
 # removed by `manage.py clearsessions` (run it daily from cron).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "triage.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 60 * 60 * 2))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

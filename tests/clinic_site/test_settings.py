@@ -87,7 +87,7 @@ def test_production_cookies_are_host_only_https_sessions_server_side_static_file
         "True",
         "True",
         "True",
-        "django.contrib.sessions.backends.db",
+        "triage.sessions",
         "True",
         "False",
         # Hashed names (cached for a year) and gzip/brotli copies, made by collectstatic.

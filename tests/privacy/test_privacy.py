@@ -96,7 +96,7 @@ def test_a_result_link_expires_when_the_session_ends(start, db_ruleset):
 
 
 def test_sessions_expire_and_are_never_signed_cookies(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "triage.sessions"
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60 * 24
 

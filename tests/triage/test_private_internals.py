@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
 from crispy_forms.utils import render_crispy_form, render_field
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
-from triage import forms, scoring
+from triage import forms, scoring, sessions
 from triage.views import SelfCheckWizard
 
 
@@ -70,3 +75,38 @@ def test_resetting_the_wizard_storage_puts_a_new_dict_in_place_of_the_answers():
     storage.reset()
     assert storage.data is not answers
     assert answers["step_data"] == {"safety": {"safety-saddle_numbness": ["no"]}}
+
+
+# --- Sessions saved with one UPDATE, without Django's transaction (triage.sessions) ----
+
+
+def test_django_saves_a_database_session_in_a_transaction_through_the_hooks_the_store_reuses():
+    # triage.sessions.SessionStore repeats Django's save without transaction.atomic().
+    source = inspect.getsource(db.SessionStore.save)
+    assert "transaction.atomic(using=using)" in source
+    assert "obj = self.create_model_instance(data)" in source
+    assert "data = self._get_session(no_load=must_create)" in source
+    assert list(inspect.signature(db.SessionStore.save).parameters) == ["self", "must_create"]
+    assert list(inspect.signature(db.SessionStore.create_model_instance).parameters) == ["self", "data"]
+
+
+@pytest.mark.django_db
+def test_saving_a_changed_session_is_one_update_without_savepoints():
+    store = sessions.SessionStore()
+    store["answer"] = 1
+    store.create()
+    store["answer"] = 2
+    with CaptureQueriesContext(connection) as captured:
+        store.save()
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["UPDATE"]
+    assert sessions.SessionStore(store.session_key)["answer"] == 2
+
+
+@pytest.mark.django_db
+def test_saving_a_session_whose_row_is_gone_raises_update_error_as_django_does():
+    store = sessions.SessionStore()
+    store.create()
+    store.delete()
+    store["answer"] = 1
+    with pytest.raises(UpdateError):
+        store.save()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import all_answers
@@ -27,20 +23,6 @@ def post_step(client, step: str, data: dict[str, str], **extra):
     payload = {"self_check_wizard-current_step": step}
     payload.update({f"{step}-{key}": value for key, value in data.items()})
     return client.post(step_url(step), payload, **extra)
-
-
-@contextmanager
-def at_most_queries(budget: int):
-    """At most ``budget`` queries, as production counts them.
-
-    Each test runs inside a transaction, so Django's session save (its own
-    ``transaction.atomic()``) adds a SAVEPOINT and a RELEASE here that a
-    request in production, outside any transaction, never makes.
-    """
-    with CaptureQueriesContext(connection) as captured:
-        yield
-    queries = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(queries) <= budget, "\n".join(queries)
 
 
 @pytest.fixture
@@ -316,7 +298,7 @@ def test_result_link_is_an_unguessable_token_not_an_id(start, db_ruleset):
     assert str(submission.pk) not in response["Location"].split("/")
 
 
-def test_each_wizard_step_costs_at_most_four_queries(start, db_ruleset):
+def test_each_wizard_step_costs_at_most_four_queries(start, db_ruleset, django_assert_max_num_queries):
     data = {
         "safety": all_answers(db_ruleset, RED_FLAGS),
         "symptoms": all_answers(db_ruleset, (scoring.SYMPTOM,), {"groin_pain"}),
@@ -324,20 +306,20 @@ def test_each_wizard_step_costs_at_most_four_queries(start, db_ruleset):
         "duration": {"pain_duration": "over_12_weeks", "pain_intensity": "5"},
     }
     for step in STEPS[:-1]:
-        with at_most_queries(4):
+        with django_assert_max_num_queries(4):
             assert start.get(step_url(step)).status_code == 200
-        with at_most_queries(4):
+        with django_assert_max_num_queries(4):
             assert post_step(start, step, data[step]).status_code == 302
-    with at_most_queries(4):
+    with django_assert_max_num_queries(4):
         assert start.get(step_url("contact")).status_code == 200
 
 
-def test_final_submit_costs_at_most_eight_queries(start, db_ruleset):
+def test_final_submit_costs_at_most_eight_queries(start, db_ruleset, django_assert_max_num_queries):
     answer_steps(start, db_ruleset, yes={"groin_pain", "clicking_catching"}, upto="duration")
-    with at_most_queries(8):
+    with django_assert_max_num_queries(8):
         response = post_step(
             start, "contact", {"contact_consent": "on", "contact_name": "Sam", "contact_phone": "0211234567"}
         )
     assert response.status_code == 302
-    with at_most_queries(4):
+    with django_assert_max_num_queries(4):
         assert start.get(response["Location"]).status_code == 200
