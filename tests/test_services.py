@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from audit.actor import SYSTEM
 from triage import selectors, services
 from triage.models import ConditionWeight, Question, RulesetVersion, Submission
 
@@ -41,7 +42,7 @@ def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset
     stored = (before.result, list(before.suggestions.values_list("condition_id", "score")))
     ConditionWeight.objects.filter(condition_id="hip-impingement").update(weight=1)
     Question.objects.filter(code="groin_pain").update(summary="Changed wording")
-    services.ruleset_publish(note="test")
+    services.ruleset_publish(note="test", actor=SYSTEM)
     before.refresh_from_db()
     assert (before.result, list(before.suggestions.values_list("condition_id", "score"))) == stored
     assert before.ruleset_version_id == 1
@@ -51,7 +52,7 @@ def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset
 
 
 def test_publishing_makes_a_new_version_that_new_submissions_use(db_ruleset):
-    version = services.ruleset_publish(note="second")
+    version = services.ruleset_publish(note="second", actor=SYSTEM)
     assert version.number == 2
     ruleset = selectors.ruleset_get()
     assert ruleset.version == 2
@@ -63,7 +64,7 @@ def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
         condition_id="sciatica", question=Question.objects.get(code="fever_unwell"), weight=2
     )
     with pytest.raises(ValueError, match="red flag"):
-        services.ruleset_publish()
+        services.ruleset_publish(actor=SYSTEM)
     assert RulesetVersion.objects.count() == 1
 
 
