@@ -370,9 +370,7 @@ def test_assigning_in_the_form_is_recorded_and_takes_a_new_one_into_review(clini
     assert AuditEvent.objects.filter(target=submission.reference, detail__has_key="assigned_to").exists()
 
 
-def test_a_status_change_in_the_form_is_kept_as_a_status_change_and_an_audit_event_only(
-    clinician_client, db_ruleset
-):
+def test_a_status_change_in_the_form_is_kept_as_a_status_change_and_an_audit_event_only(clinician_client, db_ruleset):
     from django.contrib.admin.models import LogEntry
 
     submission = make_submission(db_ruleset)
@@ -383,9 +381,7 @@ def test_a_status_change_in_the_form_is_kept_as_a_status_change_and_an_audit_eve
     assert not LogEntry.objects.exists()
 
 
-def test_the_history_button_is_gone_and_its_url_leads_to_the_page_with_the_status_history(
-    clinician_client, db_ruleset
-):
+def test_the_history_button_is_gone_and_its_url_leads_to_the_page_with_the_status_history(clinician_client, db_ruleset):
     submission = make_submission(db_ruleset)
     assert reverse("admin:triage_submission_history", args=[submission.pk]) not in (
         clinician_client.get(change_url(submission)).content.decode()

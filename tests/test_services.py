@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.actor import SYSTEM
+from audit.models import AuditAction, AuditEvent
 from triage import selectors, services
 from triage.models import ConditionWeight, Question, RulesetVersion, Submission
 
@@ -59,6 +60,12 @@ def test_publishing_makes_a_new_version_that_new_submissions_use(db_ruleset):
     assert create(ruleset, {}).ruleset_version_id == 2
 
 
+def test_publishing_is_audited_whoever_calls_it(db_ruleset):
+    version = services.ruleset_publish(note="from a script", actor=SYSTEM)
+    event = AuditEvent.objects.get(action=AuditAction.PUBLISH)
+    assert (event.target, event.actor_label, event.detail) == (str(version), "system", {"note": "from a script"})
+
+
 def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
     ConditionWeight.objects.create(
         condition_id="sciatica", question=Question.objects.get(code="fever_unwell"), weight=2
@@ -66,6 +73,7 @@ def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
     with pytest.raises(ValueError, match="red flag"):
         services.ruleset_publish(actor=SYSTEM)
     assert RulesetVersion.objects.count() == 1
+    assert not AuditEvent.objects.exists()
 
 
 def test_the_same_questionnaire_run_stores_one_submission(db_ruleset):
