@@ -72,13 +72,15 @@ def test_accuracy_on_a_known_set(known_set):
 def test_the_confusion_table_lists_suggestions_by_what_was_found(known_set):
     tables = reports.confusion_tables(report=reports.accuracy_get(), conditions=list(Condition.objects.all()))
     v1 = next(t for t in tables if t.version == 1)
-    columns = [label for _key, label in v1.columns]
-    assert columns[-2:] == ["Another condition", "None of these"]
-    rows = {label: dict(zip(columns, counts, strict=True)) for label, counts, _total in v1.rows}
-    sciatica = Condition.objects.get(pk="sciatica").name
-    assert rows[sciatica][sciatica] == 1
-    assert rows[sciatica]["Another condition"] == 1
-    assert rows["No suggestion"]["None of these"] == 1
+    columns = [key for key, _name in v1.columns]
+    assert v1.columns[-2:] == ((reports.OTHER, None), (reports.NONE_FOUND, None))
+    rows = {key: dict(zip(columns, counts, strict=True)) for key, _name, counts, _total in v1.rows}
+    assert rows["sciatica"]["sciatica"] == 1
+    assert rows["sciatica"][reports.OTHER] == 1
+    assert rows[reports.NO_SUGGESTION][reports.NONE_FOUND] == 1
+    assert next(name for key, name, _counts, _total in v1.rows if key == "sciatica") == (
+        Condition.objects.get(pk="sciatica").name
+    )
 
 
 def test_accuracy_with_no_outcomes_is_empty(db_ruleset):
@@ -101,6 +103,10 @@ def test_the_dashboard_page_shows_accuracy_charts_and_recent_red_flags(client, k
     assert "Red-flag submissions in the last 7 days (1)" in content
     assert flag.reference in content and "In review" in content
     assert "In review: <strong>1</strong>" in content
+    # The template words what the selectors leave as keys.
+    assert '<th scope="col">Another condition</th><th scope="col">None of these</th>' in content
+    assert '<th scope="row">No suggestion</th>' in content
+    assert ">No clinic chosen</text>" in content
 
 
 def test_red_flags_older_than_7_days_are_not_listed(db_ruleset):

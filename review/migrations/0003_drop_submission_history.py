@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0002_clinician_and_content_editor_groups'),
+        ("review", "0002_clinician_and_content_editor_groups"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='HistoricalSubmission',
+            name="HistoricalSubmission",
         ),
     ]

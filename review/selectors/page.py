@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from triage import scoring
 from triage.models import PainDuration, QuestionGroup, Submission
-from triage.selectors import ruleset_get_version
+from triage.selectors import DURATION_REASON_TEXT, ruleset_get_version
 
 # The questionnaire's steps, as the patient went through them.
 STEPS = (
@@ -29,6 +29,7 @@ class AnswerRow:
 class AnswerGroup:
     title: str
     rows: tuple[AnswerRow, ...]
+    area: str = ""  # the body area, for the symptoms asked area by area
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def submission_review_get(*, submission: Submission) -> SubmissionReview:
                 by_group[q.group].append(AnswerRow(q.code, q.text, answers.get(q.code), q.kind))
             for group_key, rows in by_group.items():
                 label = QuestionGroup(group_key).label if group_key in QuestionGroup.values else group_key
-                groups.append(AnswerGroup(f"{title}: {label}", tuple(rows)))
+                groups.append(AnswerGroup(title, tuple(rows), area=label))
         else:
             groups.append(
                 AnswerGroup(title, tuple(AnswerRow(q.code, q.text, answers.get(q.code), q.kind) for q in questions))
@@ -86,7 +87,7 @@ def submission_review_get(*, submission: Submission) -> SubmissionReview:
     def summary(code: str) -> str:
         question = ruleset.by_code.get(code)
         if question is None:
-            return "Pain that has lasted 6 weeks or more" if code == scoring.DURATION_REASON else code
+            return DURATION_REASON_TEXT if code == scoring.DURATION_REASON else code
         return question.summary
 
     scores = []

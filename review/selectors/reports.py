@@ -109,8 +109,9 @@ def accuracy_get(*, queryset: QuerySet[Submission] | None = None) -> dict[int, V
 class ConfusionTable:
     version: int
     accuracy: VersionAccuracy
-    columns: tuple[tuple[str, str], ...]  # (key, label)
-    rows: tuple[tuple[str, tuple[int, ...], int], ...]  # (label, counts per column, row total)
+    # (key, condition name); the name is None for OTHER, NONE_FOUND and NO_SUGGESTION: the template words them.
+    columns: tuple[tuple[str, str | None], ...]
+    rows: tuple[tuple[str, str | None, tuple[int, ...], int], ...]  # (key, name, counts per column, row total)
 
 
 def confusion_tables(*, report: dict[int, VersionAccuracy], conditions: list[Condition]) -> list[ConfusionTable]:
@@ -121,15 +122,14 @@ def confusion_tables(*, report: dict[int, VersionAccuracy], conditions: list[Con
         used_top = {top for top, _found in accuracy.confusion}
         columns = [(c.slug, c.name) for c in conditions if c.slug in used_found]
         columns += [(k, names.get(k, k)) for k in sorted(used_found) if k not in names and k not in (OTHER, NONE_FOUND)]
-        columns += [(OTHER, "Another condition"), (NONE_FOUND, "None of these")]
+        columns += [(OTHER, None), (NONE_FOUND, None)]
         row_keys = [c.slug for c in conditions if c.slug in used_top]
         row_keys += [k for k in sorted(used_top) if k not in names and k != NO_SUGGESTION]
         row_keys.append(NO_SUGGESTION)
         rows = []
         for top in row_keys:
             counts = tuple(accuracy.confusion.get((top, key), 0) for key, _label in columns)
-            label = "No suggestion" if top == NO_SUGGESTION else names.get(top, top)
-            rows.append((label, counts, sum(counts)))
+            rows.append((top, None if top == NO_SUGGESTION else names.get(top, top), counts, sum(counts)))
         tables.append(ConfusionTable(version, accuracy, tuple(columns), tuple(rows)))
     return tables
 
@@ -142,8 +142,8 @@ RED_FLAGS_LISTED = 25
 class Dashboard:
     since: datetime
     weekly: list[dict]  # {"week": date, disposition: count, ...}
-    per_clinic: list[tuple[str, int]]
-    per_condition: list[tuple[str, int]]
+    per_clinic: list[tuple[str | None, int]]  # None: no clinic chosen
+    per_condition: list[tuple[str | None, int]]  # None: no suggestion
     accuracy: list[ConfusionTable]
     red_flags_recent: list[Submission]
     red_flags_recent_count: int
@@ -176,7 +176,8 @@ def dashboard_get(*, now: datetime | None = None) -> Dashboard:
             clinics[row["clinic"]] += row[f"w{i}"]
     weekly = [{"week": week, "counts": counts} for week, counts in weeks.items()]
     clinic_names = dict(Clinic.objects.values_list("pk", "name"))
-    per_clinic = [(clinic_names.get(pk, "No clinic chosen"), n) for pk, n in clinics.most_common() if n]
+    # None: no clinic chosen (the template words it).
+    per_clinic = [(clinic_names.get(pk), n) for pk, n in clinics.most_common() if n]
     total = sum(clinics.values())
     conditions = list(Condition.objects.all())
     names = {c.slug: c.name for c in conditions}
@@ -192,7 +193,7 @@ def dashboard_get(*, now: datetime | None = None) -> Dashboard:
     ]
     suggested = sum(n for _name, n in per_condition)
     if total > suggested:
-        per_condition.append(("No suggestion", total - suggested))
+        per_condition.append((None, total - suggested))  # no suggestion
     week_ago = now - timedelta(days=7)
     # By disposition (what red_flag is computed from): counted through an index.
     red = Submission.objects.filter(disposition__in=RED_FLAG_DISPOSITIONS, created_at__gte=week_ago)
