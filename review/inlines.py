@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import ReadOnlyAdminMixin
+
 from .forms import OutcomeForm
 from .models import Note, Outcome, StatusChange
 
@@ -47,7 +49,7 @@ class OutcomeInline(admin.StackedInline):
         return False
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
     fields = ["changed_at", "changed_by", "from_status", "to_status", "reason"]
     readonly_fields = fields
@@ -57,12 +59,3 @@ class StatusChangeInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
