@@ -13,12 +13,11 @@ import pytest
 from django.core.management import call_command
 
 from audit.actor import SYSTEM
+from tests.conftest import EXAMPLES
 from triage.models import ConditionWeight, Submission
 from triage.services import ruleset_publish
 
-from .conftest import EXAMPLES
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Stdin:
