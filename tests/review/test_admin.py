@@ -461,6 +461,22 @@ def test_a_superuser_deleting_a_submission_is_audited(client, db_ruleset):
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, target=submission.reference).exists()
 
 
+def test_deleting_several_from_the_queue_audits_each_once_and_writes_no_admin_log(client, db_ruleset):
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(superuser())
+    submissions = [make_submission(db_ruleset) for _ in range(2)]
+    client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [s.pk for s in submissions], "post": "yes"},
+    )
+    assert not Submission.objects.exists()
+    events = AuditEvent.objects.filter(action=AuditAction.DELETE)
+    assert sorted(events.values_list("target", flat=True)) == sorted(s.reference for s in submissions)
+    assert {event.detail["reason"] for event in events} == {"deleted by staff in the admin"}
+    assert not LogEntry.objects.exists()
+
+
 def test_facet_counts_are_off_so_the_query_budget_holds(clinician_client, db_ruleset, django_assert_max_num_queries):
     make_submission(db_ruleset)
     with django_assert_max_num_queries(8):
