@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0003_historicalsubmission_see_gp_soon"),
+        ("review", "0003_drop_submission_history"),
         ("triage", "0005_second_ruleset_fields"),
     ]
 
