@@ -58,6 +58,9 @@ class SubmissionReview:
     pain_duration: str
     pain_intensity: int | None
     red_flags: tuple[str, ...]
+    scores: tuple[ScoreRow, ...]
+    drivers: tuple[str, ...]
+    reasons: tuple[str, ...]
     age: int | None = None
     enjoyment_interference: int | None = None
     activity_interference: int | None = None
@@ -67,9 +70,6 @@ class SubmissionReview:
     rule: str = ""
     # Context the patient reported (a cancer history, an accident), in words.
     context: tuple[str, ...] = ()
-    scores: tuple[ScoreRow, ...]
-    drivers: tuple[str, ...]
-    reasons: tuple[str, ...]
 
 
 def submission_review_get(*, submission: Submission) -> SubmissionReview:

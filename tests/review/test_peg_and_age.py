@@ -38,7 +38,7 @@ def test_the_queue_shows_age_and_peg_without_extra_queries(clinician_client, db_
     clinician_client.get(CHANGELIST)
     with django_assert_max_num_queries(12):
         content = clinician_client.get(CHANGELIST).content.decode()
-    assert 'class="column-age' in content and 'class="column-peg_shown' in content
+    assert "column-age" in content and "column-peg_shown" in content
     assert '<td class="field-peg_shown">6.3</td>' in content and '<td class="field-age">47</td>' in content
     assert content.count('<td class="field-peg_shown">—</td>') == 5
     assert "See a GP or physio within days" in content
