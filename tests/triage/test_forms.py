@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from crispy_forms.utils import render_crispy_form
 
 from triage import scoring
 from triage.forms import ContactForm, DurationForm, SafetyForm, SymptomsForm
@@ -196,3 +197,34 @@ def test_building_and_checking_every_step_form_makes_no_query(ruleset, db, djang
         SymptomsForm(data={}, questions=ruleset.questions_of_kind(scoring.SYMPTOM)).is_valid()
         DurationForm(data={}).is_valid()
         contact_form(clinic="1").is_valid()
+
+
+# --- Rendering (memoised: each render must still show this form's own answers and errors) ---
+
+
+def rendered(form) -> str:
+    return render_crispy_form(form)
+
+
+def test_a_yes_no_step_renders_each_forms_own_answers_and_errors(ruleset):
+    questions = safety_questions(ruleset)
+    first, *rest = questions
+    blank = rendered(SafetyForm(questions=questions))
+    assert " checked" not in blank
+    assert "is-invalid" not in blank
+
+    answered = SafetyForm(data={first.code: "yes"}, questions=questions)
+    answered.is_valid()
+    html = rendered(answered)
+    assert html.count(" checked") == 1
+    assert f'id="id_{first.code}_0" required checked' in html
+    assert html.count("Choose yes or no for this question.") == len(rest)
+
+    assert rendered(SafetyForm(questions=questions)) == blank
+
+
+def test_a_step_with_questions_from_several_groups_labels_each_group(ruleset):
+    questions = ruleset.questions_of_kind(scoring.SYMPTOM)
+    groups = {q.group for q in questions}
+    assert len(groups) > 1
+    assert rendered(SymptomsForm(questions=questions)).count("<legend>") == len(groups)
