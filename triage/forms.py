@@ -96,15 +96,8 @@ def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
     return render_to_string(template, {"groups": context_groups})
 
 
-@lru_cache(maxsize=32)
-def _yes_no_fields(questions: tuple[scoring.Question, ...]) -> dict[str, forms.ChoiceField]:
-    """The fields for a set of questions, built once per published ruleset.
-
-    The final submit re-validates every step, so building ~30 fields per
-    request was a visible cost (docs/benchmarks.md). The instances are shared
-    between forms: nothing may change them after this (these fields are
-    rendered by YesNoQuestions, which only reads them).
-    """
+def _yes_no_fields(questions: Sequence[scoring.Question]) -> dict[str, forms.ChoiceField]:
+    """One required yes/no field per question, new for each form."""
     return {
         question.code: forms.ChoiceField(
             label=question.text,

@@ -207,6 +207,7 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         # separate "done" URL: one request scores, stores and redirects.
         # formtools' reset() after done() puts a new dict in the session and
         # leaves this one untouched, so holding the reference is enough.
+        # What this leans on in formtools is pinned by tests/triage/test_private_internals.py.
         answers_so_far = self.storage.data
         response = WizardView.render_done(self, form, **kwargs)
         if response.status_code == 429:
