@@ -267,7 +267,7 @@ class ContactForm(forms.Form):
         )
         given = bool(name) or reachable
         if cleaned.get("contact_consent"):
-            if not name:
+            if not name and "contact_name" not in self.errors:
                 self.add_error(
                     "contact_name",
                     forms.ValidationError(_("Tell us your name so we know who to ask for."), code="name_required"),
