@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
+
 
 class QuestionKind(models.TextChoices):
     EMERGENCY = "emergency", _("Red flag: emergency now")
@@ -179,6 +181,11 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The clinic as people choose it from a list: its name and, when it has one, its region."""
+        return f"{self.name} ({self.region})" if self.region else self.name
+
 
 class RulesetVersion(models.Model):
     """An immutable, published snapshot of all clinical content."""
@@ -239,9 +246,9 @@ class Submission(models.Model):
         blank=True,
         help_text=_("The version of the collection notice shown before the first question."),
     )
-    contact_name = models.CharField(_("name"), max_length=100, blank=True)
-    contact_email = models.EmailField(_("email"), blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    contact_email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices, db_index=True)
     result = models.JSONField(
         _("result"), default=dict, help_text=_("The full scoring result as computed at the time.")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.services import audit_record
 
 from . import scoring
+from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, ruleset_from_content
 
@@ -31,13 +32,6 @@ def reference_generate() -> str:
 def token_generate() -> str:
     # 256 bits: a result link cannot be guessed or enumerated.
     return secrets.token_urlsafe(32)
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    name: str = ""
-    email: str = ""
-    phone: str = ""
 
 
 def assessment_record(assessment: scoring.Assessment) -> dict:
