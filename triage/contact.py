@@ -89,3 +89,27 @@ def contact_reachable_check(*, email: str, phone: str) -> None:
     """Refuse details that give no way to reach the person."""
     if not (email or phone):
         raise ValidationError(CONTACT_REQUIRED, code="contact_required")
+
+
+def contact_details_clean(*, name: str, email: str, phone: str) -> ContactDetails:
+    """Check a whole set of details as the API receives them (the forms check field by field).
+
+    Raises a ``ValidationError`` keyed by field name ("name", "email", "phone").
+    """
+    errors: dict[str, ValidationError] = {}
+    cleaned = {}
+    for field, value, clean in (
+        ("name", name, contact_name_clean),
+        ("email", email, contact_email_clean),
+        ("phone", phone, contact_phone_clean),
+    ):
+        if field == "name" or value:
+            try:
+                cleaned[field] = clean(value)
+            except ValidationError as error:
+                errors[field] = error
+    if not (email or phone):
+        errors["phone"] = ValidationError(CONTACT_REQUIRED, code="contact_required")
+    if errors:
+        raise ValidationError(errors)
+    return ContactDetails(**{"email": "", "phone": "", **cleaned})
