@@ -13,40 +13,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import ratelimit, scoring, selectors, services, summary
+from . import ratelimit, scoring, selectors, services, steps, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 
-SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
-
-STEP_PAGES = {
-    SAFETY: {
-        "title": "First, some safety questions",
-        "intro": "These check for signs that need a doctor rather than a podiatrist. "
-        "Answer each one, even if it seems unlikely.",
-        "template": "triage/wizard_step.html",
-    },
-    SYMPTOMS: {
-        "title": "Where it hurts and how",
-        "intro": "Answer for the pain you have now. If you are not sure, choose the answer that fits best.",
-        "template": "triage/wizard_step.html",
-    },
-    FEET: {
-        "title": "Your feet and how you move",
-        "intro": "Your feet are the base of your body. The way they meet the ground can add strain "
-        "to your hips and lower back.",
-        "template": "triage/wizard_step.html",
-    },
-    DURATION: {
-        "title": "How long and how bad",
-        "intro": "",
-        "template": "triage/wizard_step.html",
-    },
-    CONTACT: {
-        "title": "Your clinic and contact details",
-        "intro": "This step is optional. You can stay anonymous and still see your result.",
-        "template": "triage/wizard_step.html",
-    },
-}
+SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = (step.name for step in steps.STEPS)
+STEP_TEMPLATE = "triage/wizard_step.html"
 
 # The body diagram on the symptoms step: each area ticks "yes" on the
 # question that asks whether it hurts there. Codes missing from the
@@ -104,23 +75,20 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return selectors.clinic_list()
 
     def get_template_names(self) -> list[str]:
-        return [STEP_PAGES[self.steps.current]["template"]]
+        return [STEP_TEMPLATE]
 
     def get_form_kwargs(self, step: str | None = None) -> dict:
         """Hand each step the questions (or clinics) it asks about; forms never query."""
-        if step == SAFETY:
-            return {"questions": self.ruleset.questions_of_kind(scoring.EMERGENCY, scoring.DOCTOR_TODAY)}
-        if step == SYMPTOMS:
-            return {"questions": self.ruleset.questions_of_kind(scoring.SYMPTOM)}
-        if step == FEET:
-            return {"questions": self.ruleset.questions_of_kind(scoring.DRIVER)}
+        kinds = steps.BY_NAME[step].kinds if step in steps.BY_NAME else ()
+        if kinds:
+            return {"questions": self.ruleset.questions_of_kind(*kinds)}
         if step == CONTACT:
             return {"clinics": self.clinics}
         return {}
 
     def get_context_data(self, form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
-        context["page"] = STEP_PAGES[self.steps.current]
+        context["page"] = steps.BY_NAME[self.steps.current]
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
         if self.steps.current == SYMPTOMS:
