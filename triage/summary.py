@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from . import selectors
 from .models import Disposition, PainDuration, Submission
-from .steps import QUESTION_STEPS
+from .steps import FEET, QUESTION_STEPS
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def summary_pdf(*, submission: Submission) -> bytes:
         "submission": submission,
         "result": selectors.result_page_get(submission=submission),
         "answer_groups": summary_answers(submission=submission),
+        "feet_title": FEET.title,
         "disposition_label": Disposition(submission.disposition).label,
         "duration_label": PainDuration(submission.pain_duration).label if submission.pain_duration else "",
     }

@@ -246,7 +246,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if submission is None:
         return result_expired(request)
     page = selectors.result_page_get(submission=submission)
-    return render(request, "triage/result.html", {"result": page, "submission": submission})
+    context = {"result": page, "submission": submission, "feet_title": steps.FEET.title}
+    return render(request, "triage/result.html", context)
 
 
 @require_http_methods(["GET", "POST"])
