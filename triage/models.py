@@ -62,6 +62,15 @@ class ReviewStatus(models.TextChoices):
     NOT_APPROPRIATE = "not_appropriate", _("Not appropriate")
 
 
+class BodyRegion(models.TextChoices):
+    """Where on the body a question asks about: the symptoms step's body diagram ticks it from there."""
+
+    HIP = "hip", _("Outside of the hip")
+    GROIN = "groin", _("Groin")
+    LOWER_BACK_BUTTOCK = "lower_back_buttock", _("Lower back or buttock")
+    LEG = "leg", _("Down the leg")
+
+
 class Condition(models.Model):
     # The slug is the key: stable by design, and a suggestion can be stored
     # against it without looking the condition up first.
@@ -115,6 +124,17 @@ class Question(models.Model):
         _("reason to be assessed"),
         default=False,
         help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
+    )
+    body_region = models.CharField(
+        _("body diagram area"),
+        max_length=20,
+        choices=BodyRegion.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "For a question about where it hurts: tapping this area of the body diagram answers it yes. "
+            "Leave empty for any other question."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -19,17 +19,6 @@ from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = (step.name for step in steps.STEPS)
 STEP_TEMPLATE = "triage/wizard_step.html"
 
-# The body diagram on the symptoms step: each area ticks "yes" on the
-# question that asks whether it hurts there. Codes missing from the
-# published ruleset are dropped, so editing the content never breaks the page.
-BODY_REGIONS = (
-    ("hip", "Outside of the hip", ("outer_hip_tenderness",)),
-    ("groin", "Groin", ("groin_pain",)),
-    ("buttock", "Buttock", ("low_back_buttock_pain",)),
-    ("lower_back", "Lower back", ("low_back_buttock_pain",)),
-    ("leg", "Down the leg", ("radiating_leg_pain",)),
-)
-
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
 LAST_RESULT_SESSION_KEY = "triage_last_result"
@@ -92,12 +81,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
         if self.steps.current == SYMPTOMS:
-            asked = {q.code for q in self.ruleset.questions_of_kind(scoring.SYMPTOM)}
-            context["body_regions"] = [
-                {"slug": slug, "label": label, "codes": [code for code in codes if code in asked]}
-                for slug, label, codes in BODY_REGIONS
-                if any(code in asked for code in codes)
-            ]
+            # The body diagram: each area answers yes to the questions placed
+            # on it (Question.body_region); an area with none is left out.
+            regions: dict[str, list[str]] = {}
+            for question in self.ruleset.questions_of_kind(scoring.SYMPTOM):
+                if question.body_region:
+                    regions.setdefault(question.body_region, []).append(question.code)
+            context["body_regions"] = {region: " ".join(codes) for region, codes in regions.items()}
         return context
 
     def _first_missing_step(self, before: str) -> str | None:
