@@ -32,7 +32,6 @@ from .models import Outcome
 # --- A submission's page ---------------------------------------------------------
 
 
-
 @dataclass(frozen=True)
 class AnswerRow:
     code: str
