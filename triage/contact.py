@@ -85,12 +85,6 @@ def contact_phone_clean(value: str) -> str:
     return value.strip()
 
 
-def contact_reachable_check(*, email: str, phone: str) -> None:
-    """Refuse details that give no way to reach the person."""
-    if not (email or phone):
-        raise ValidationError(CONTACT_REQUIRED, code="contact_required")
-
-
 def contact_details_clean(*, name: str, email: str, phone: str) -> ContactDetails:
     """Check a whole set of details as the API receives them (the forms check field by field).
 
