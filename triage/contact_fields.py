@@ -18,8 +18,8 @@ from . import contact
 class ContactField(forms.CharField):
     """A stripped text field whose only check is one of triage.contact's ``*_clean`` functions."""
 
-    def __init__(self, *, check: Callable[[str], str], **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, label, check: Callable[[str], str], max_length: int, *, required=False, **kwargs) -> None:
+        super().__init__(label=label, max_length=max_length, required=required, **kwargs)
         # The check covers length and null characters itself, with its own codes.
         self.validators = []
         self.check = check
@@ -30,35 +30,28 @@ class ContactField(forms.CharField):
 
 
 def name(*, required: bool) -> ContactField:
-    field = ContactField(
-        label=_("Your name"),
-        check=contact.contact_name_clean,
-        max_length=contact.NAME_MAX_LENGTH,
+    widget = forms.TextInput(attrs={"autocomplete": "name"})
+    messages = {"required": contact.NAME_REQUIRED}
+    return ContactField(
+        _("Your name"),
+        contact.contact_name_clean,
+        contact.NAME_MAX_LENGTH,
         required=required,
-        error_messages={"required": contact.NAME_REQUIRED},
+        widget=widget,
+        error_messages=messages,
     )
-    field.widget.attrs["autocomplete"] = "name"
-    return field
 
 
 def email() -> ContactField:
-    return ContactField(
-        label=_("Email"),
-        check=contact.contact_email_clean,
-        max_length=contact.EMAIL_MAX_LENGTH,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    widget = forms.EmailInput(attrs={"autocomplete": "email"})
+    return ContactField(_("Email"), contact.contact_email_clean, contact.EMAIL_MAX_LENGTH, widget=widget)
 
 
 def phone() -> ContactField:
+    widget = forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})
+    help_text = _("A mobile or landline number.")
     return ContactField(
-        label=_("Phone"),
-        check=contact.contact_phone_clean,
-        max_length=contact.PHONE_MAX_LENGTH,
-        required=False,
-        help_text=_("A mobile or landline number."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        _("Phone"), contact.contact_phone_clean, contact.PHONE_MAX_LENGTH, widget=widget, help_text=help_text
     )
 
 
