@@ -13,11 +13,10 @@ from django.core.validators import validate_email
 from django.urls import reverse
 
 from booking.models import BookingRequest
+from tests.conftest import own_result
 from triage import scoring, services
 from triage.contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
 from triage.models import Clinic, Submission
-
-from ..conftest import own_result
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ import importlib
 import pytest
 from django.apps import apps
 
+from tests.conftest import SEED
 from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
-
-from .conftest import SEED
 
 pytestmark = pytest.mark.django_db
 
