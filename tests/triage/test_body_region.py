@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from audit.actor import SYSTEM
 from triage import scoring, selectors, services
 from triage.models import BodyRegion, Question, RulesetVersion
 
@@ -51,7 +52,7 @@ def test_placing_a_question_is_a_content_change_seen_once_published(client):
     Question.objects.filter(code="radiating_leg_pain").update(body_region="")
     Question.objects.filter(code="pain_lying_on_side").update(body_region=BodyRegion.HIP)
     assert "leg" in diagram_buttons(client)  # the draft does not reach patients
-    services.ruleset_publish(note="diagram: lying on the side is about the hip")
+    services.ruleset_publish(note="diagram: lying on the side is about the hip", actor=SYSTEM)
     buttons = diagram_buttons(client)
     assert "leg" not in buttons
     assert buttons["hip"] == "pain_lying_on_side outer_hip_tenderness"
