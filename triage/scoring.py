@@ -139,6 +139,7 @@ class Question:
     prompts_assessment: bool = False
     order: int = 0
     why_we_ask: str = ""
+    body_region: str = ""  # the body diagram's area that answers it (presentation only, never scored)
 
 
 @dataclass(frozen=True, slots=True)

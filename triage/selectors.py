@@ -29,6 +29,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
                 why_we_ask=q.get("why_we_ask", ""),
+                body_region=q.get("body_region", ""),
             )
             for q in content["questions"]
         ),
@@ -108,6 +109,7 @@ def draft_content_get() -> dict:
                 "prompts_assessment",
                 "order",
                 "why_we_ask",
+                "body_region",
             )
         ),
         "conditions": [

@@ -6,7 +6,6 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from tests.conftest import SEED
+from tests.conftest import content_seed
 from triage.models import Question, RulesetVersion
-
-SECOND_RULESET = importlib.import_module("triage.migrations.0006_second_ruleset")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -52,8 +49,7 @@ def _clinical_content(transactional_db) -> None:
     tests after all the transactional ones, so nothing later depends on it.
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        SEED.seed(django_apps, None)
-        SECOND_RULESET.publish_second_ruleset(django_apps, None)
+        content_seed(django_apps)
 
 
 @pytest.fixture(autouse=True)
