@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 
 from triage.models import RED_FLAG_DISPOSITIONS, Clinic, Disposition, Submission
@@ -49,6 +50,13 @@ def booking_request_notify(*, booking: BookingRequest) -> None:
         "disposition": _disposition_label(submission),
         "admin_url": admin_url(name="admin:booking_bookingrequest_change", pk=booking.pk),
     }
+    # Both rows are written before either task is queued (on commit of this block).
+    with transaction.atomic():
+        _booking_request_queue(booking=booking, context=context)
+
+
+def _booking_request_queue(*, booking: BookingRequest, context: dict[str, Any]) -> None:
+    submission, clinic = booking.submission, booking.clinic
     notification_queue(
         key=f"booking-request:{booking.pk}:clinic",
         kind=NotificationKind.BOOKING_REQUEST_CLINIC,
