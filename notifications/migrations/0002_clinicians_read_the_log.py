@@ -15,9 +15,7 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _created = Group.objects.get_or_create(name=CLINICIAN)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="notifications", codename="view_notification")
-    )
+    group.permissions.add(Permission.objects.get(content_type__app_label="notifications", codename="view_notification"))
 
 
 def revoke(apps, schema_editor):

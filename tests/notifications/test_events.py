@@ -83,9 +83,7 @@ def test_no_email_to_the_clinic_or_patient_carries_answers_conditions_or_contact
         assert not [word for word in forbidden if word.lower() in text.lower()]
 
 
-def test_the_patient_gets_a_confirmation_with_reference_clinic_phone_and_what_happens_next(
-    booked, smtp_server, clinic
-):
+def test_the_patient_gets_a_confirmation_with_reference_clinic_phone_and_what_happens_next(booked, smtp_server, clinic):
     [email] = smtp_server.to(PATIENT.email)
     text = body(email)
     assert email["To"] == PATIENT.email
@@ -94,8 +92,9 @@ def test_the_patient_gets_a_confirmation_with_reference_clinic_phone_and_what_ha
     assert "What happens next" in text and "not a booked appointment" in text
 
 
-def test_a_patient_who_gave_only_a_phone_gets_no_email(client, db_ruleset, clinic, smtp_server,
-                                                        django_capture_on_commit_callbacks):
+def test_a_patient_who_gave_only_a_phone_gets_no_email(
+    client, db_ruleset, clinic, smtp_server, django_capture_on_commit_callbacks
+):
     submission = submission_make(db_ruleset, "book_assessment", clinic=clinic)
     own_result(client, submission)
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,9 +144,7 @@ def test_a_red_flag_with_contact_consent_emails_the_clinic_once_without_health_d
     assert not [word for word in forbidden if word.lower() in text.lower()]
 
 
-def test_a_red_flag_without_contact_consent_emails_nobody(
-    db_ruleset, smtp_server, django_capture_on_commit_callbacks
-):
+def test_a_red_flag_without_contact_consent_emails_nobody(db_ruleset, smtp_server, django_capture_on_commit_callbacks):
     from triage.services import ContactDetails
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -221,9 +218,11 @@ def test_an_unreachable_task_queue_never_breaks_the_booking_page(
     submission = submission_make(db_ruleset, "book_assessment", clinic=clinic)
     own_result(client, submission)
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch("notifications.tasks.notification_send.delay", side_effect=refused):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = booking_post(client, submission, clinic)
+    with (
+        mock.patch("notifications.tasks.notification_send.delay", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = booking_post(client, submission, clinic)
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
     assert BookingRequest.objects.filter(submission=submission).exists()

@@ -68,9 +68,7 @@ def successes(events: TaskEvents) -> int:
     return events.finished.count("SUCCESS")
 
 
-def test_a_booking_request_reaches_the_clinic_and_the_patient_through_the_worker(
-    client, smtp_server, events, clinic
-):
+def test_a_booking_request_reaches_the_clinic_and_the_patient_through_the_worker(client, smtp_server, events, clinic):
     ruleset = ruleset_get()
     submission = submission_make(ruleset, "book_assessment", clinic=clinic)
     own_result(client, submission)
