@@ -233,7 +233,8 @@ CACHES = {
 # Without either, tasks run inline in the web process (make run, make test):
 # nothing else to start, but no retries later (see notifications.tasks).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# CELERY_TASK_ALWAYS_EAGER=1 forces inline tasks even with a broker (the load run uses it).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 # One queue per site (or test run) sharing a Redis, so no one takes another's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "selfcheck")

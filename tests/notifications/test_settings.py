@@ -88,7 +88,9 @@ def test_check_deploy_is_clean_with_the_documented_email_settings():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize(("missing", "check_id"), [("EMAIL_URL", "notifications.W001"), ("SITE_URL", "notifications.W002")])
+@pytest.mark.parametrize(
+    ("missing", "check_id"), [("EMAIL_URL", "notifications.W001"), ("SITE_URL", "notifications.W002")]
+)
 def test_check_deploy_warns_in_production_until_email_url_and_site_url_are_set(missing, check_id):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
