@@ -256,6 +256,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Expired patient sessions (their answers in progress) removed nightly.
     "clear-expired-sessions": {"task": "clinic_site.celery.sessions_clear", "schedule": crontab(hour=3, minute=15)},
+    # Emails left queued by a broker outage are handed to the queue again.
+    "requeue-stale-notifications": {"task": "notifications.requeue_stale", "schedule": crontab(minute="*/10")},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
 

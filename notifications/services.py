@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -82,6 +83,23 @@ def notification_enqueue(*, notification_id: int) -> None:
         notification_send.delay(notification_id)
     except Exception:
         logger.exception("notification %s could not be handed to the task queue; it stays queued", notification_id)
+
+
+def notifications_requeue_stale(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> int:
+    """Hand rows still queued after ``older_than`` to the task queue again; returns how many.
+
+    A row stays queued when the broker was down as it was created, or a retry
+    could not be scheduled. Longer than every retry's wait added up (7.5 min
+    by default), so nothing still waiting for its retry is picked up; and a
+    duplicate task would find the row claimed and send nothing.
+    """
+    stale = Notification.objects.filter(
+        status=NotificationStatus.QUEUED, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)[:limit]
+    ids = list(stale)
+    for notification_id in ids:
+        notification_enqueue(notification_id=notification_id)
+    return len(ids)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notification_attempt
+from .services import notification_attempt, notifications_requeue_stale
 
 
 @shared_task(bind=True, name="notifications.send", max_retries=None, ignore_result=True)
@@ -19,3 +19,9 @@ def notification_send(self, notification_id: int) -> str:
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.countdown)
     return attempt.outcome
+
+
+@shared_task(name="notifications.requeue_stale", ignore_result=True)
+def notifications_requeue() -> int:
+    """Run by beat every 10 minutes: emails left queued by a broker outage are sent after all."""
+    return notifications_requeue_stale()

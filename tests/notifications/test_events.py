@@ -233,3 +233,31 @@ def test_the_log_goes_with_its_submission_so_no_patient_address_is_kept(booked):
     assert Notification.objects.filter(recipient=PATIENT.email).exists()
     booked.delete()
     assert not Notification.objects.exists()
+
+
+def test_an_email_left_queued_by_a_broker_outage_is_sent_by_the_periodic_requeue(
+    client, db_ruleset, clinic, smtp_server, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from notifications.tasks import notifications_requeue
+
+    submission = submission_make(db_ruleset, "book_assessment", clinic=clinic)
+    own_result(client, submission)
+    refused = OperationalError("Connection refused.")
+    with (
+        mock.patch("notifications.tasks.notification_send.delay", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        booking_post(client, submission, clinic)
+    assert smtp_server.messages == []
+    # Not yet: a row this new may still be waiting for a retry.
+    assert notifications_requeue.delay().get() == 0
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    assert notifications_requeue.delay().get() == 2
+    assert len(smtp_server.messages) == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
+    assert settings.CELERY_BEAT_SCHEDULE["requeue-stale-notifications"]["task"] == notifications_requeue.name
