@@ -81,14 +81,21 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_on_redis() -> Iterator[object]:
     """A real Celery worker thread consuming from the real Redis, on a queue of this test run's own.
 
     The queue name is unique per run, so parallel suites on this machine never
     take each other's tasks; it is removed afterwards. The app goes back to
     running tasks inline when the worker stops. Fails (never skips) without Redis.
+
+    When the browser tests ran earlier in the session, Playwright's event loop
+    is still running in this thread and Django refuses database calls from it,
+    as it does in those tests: they are allowed here for the same reason, and
+    only while this module's tests run (request it before the database fixtures).
     """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     queue = f"test-notifications-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     # Tasks run inline earlier in the session left a producer pool for the default broker: drop it,
@@ -96,26 +103,32 @@ def celery_worker_on_redis() -> Iterator[object]:
     celery_app.close()
     vars(celery_app).pop("amqp", None)
     celery_app.conf.update(broker_url=BROKER_URL, task_always_eager=False, task_default_queue=queue)
-    with celery_app.producer_or_acquire() as producer:
-        # Never publish a test's tasks to whatever broker the default settings would reach.
-        assert producer.connection.as_uri().startswith(BROKER_URL.split("//")[0])
     try:
-        with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as error:
-        pytest.fail(f"These tests need Redis at {BROKER_URL} (set TEST_CELERY_BROKER_URL): {error}")
-    try:
-        with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as worker:
-            yield worker
+        with celery_app.producer_or_acquire() as producer:
+            # Never publish a test's tasks to whatever broker the default settings would reach.
+            assert producer.connection.as_uri().startswith(BROKER_URL.split("//")[0])
+        try:
+            with celery_app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1)
+        except Exception as error:
+            pytest.fail(f"These tests need Redis at {BROKER_URL} (set TEST_CELERY_BROKER_URL): {error}")
+        try:
+            with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as worker:
+                yield worker
+        finally:
+            with celery_app.connection_for_write() as connection:
+                connection.default_channel.queue_delete(queue)
+                client = connection.default_channel.client
+                for key in client.scan_iter(f"_kombu.binding*.{queue}"):
+                    client.delete(key)
     finally:
-        with celery_app.connection_for_write() as connection:
-            connection.default_channel.queue_delete(queue)
-            client = connection.default_channel.client
-            for key in client.scan_iter(f"_kombu.binding*.{queue}"):
-                client.delete(key)
         celery_app.close()
         vars(celery_app).pop("amqp", None)
         celery_app.conf.update(saved)
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "the condition") -> object:

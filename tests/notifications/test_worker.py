@@ -19,7 +19,11 @@ from .test_events import booking_post
 
 # The worker reads and writes from its own thread and connection: the test's
 # data must be committed, so these tests run outside a transaction.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker fixture is module-scoped, so it starts before the (function-scoped) database fixtures.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("celery_worker_on_redis"),
+]
 
 
 @pytest.fixture(autouse=True)
