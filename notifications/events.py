@@ -9,7 +9,7 @@ what happens next and carries no health details either.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -20,8 +20,17 @@ from triage.models import RED_FLAG_DISPOSITIONS, Clinic, Disposition, Submission
 from .models import NotificationKind
 from .services import notification_queue
 
-if TYPE_CHECKING:  # booking sits beside this app and calls it; never imported at run time
-    from booking.models import BookingRequest
+
+class BookingRequest(Protocol):
+    """What is read of booking's request (booking sits above this app and calls it, so it is not imported)."""
+
+    pk: int
+    submission: Submission
+    clinic: Clinic
+    email: str
+    phone: str
+    consent: bool
+
 
 logger = logging.getLogger(__name__)
 
