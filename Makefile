@@ -6,7 +6,7 @@ PORT ?= 8000
 # CI sets TEST_DATABASE_URL; locally the suite also runs on PostgreSQL when one answers on 127.0.0.1:5432.
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev system-packages run serve load test lint migrations-check seed ci screenshots bootstrap-subset bench
+.PHONY: install install-dev system-packages run serve worker load test lint migrations-check seed ci screenshots bootstrap-subset bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,19 @@ serve: install
 	DJANGO_ENV=production $(BIN)/python manage.py migrate --no-input
 	DJANGO_ENV=production $(BIN)/gunicorn clinic_site.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --timeout 30 --graceful-timeout 20 --max-requests 2000 --max-requests-jitter 200
+
+## make worker: the Celery worker that sends every email, with beat for the daily jobs (docs/operations.md).
+## Uses CELERY_BROKER_URL, else REDIS_URL; give the web processes the same environment.
+worker: install
+	@broker="$${CELERY_BROKER_URL:-$${REDIS_URL:-}}"; \
+	if [ -z "$$broker" ]; then \
+		echo "make worker needs a broker: set REDIS_URL (or CELERY_BROKER_URL), e.g. REDIS_URL=redis://127.0.0.1:6379/0,"; \
+		echo "for this worker and for the site. Without one the site sends emails inline and needs no worker."; \
+		exit 2; \
+	fi; \
+	echo "Worker with beat: broker $$($(BIN)/python -c 'import sys; from kombu.utils.url import maybe_sanitize_url as m; print(m(sys.argv[1]))' "$$broker"), queue $${CELERY_QUEUE:-selfcheck}"; \
+	echo "Email: $${EMAIL_URL:+EMAIL_URL is set}$${EMAIL_URL:-no EMAIL_URL (console in development, localhost:25 in production)}"
+	exec $(BIN)/celery --app clinic_site worker --beat --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2}
 
 ## make load: 16 simulated patients for 30 s against gunicorn, on SQLite then PostgreSQL (needs Redis and PostgreSQL)
 LOAD_PORT ?= 8100
