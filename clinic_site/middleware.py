@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 
 from .logs import path_for_log
 
@@ -68,3 +69,50 @@ class SecurityHeadersMiddleware:
         if "Cache-Control" not in response:
             response["Cache-Control"] = "no-store"
         return response
+
+
+def request_body_limit(path: str) -> int | None:
+    """The largest body, in bytes, accepted for ``path`` (settings.REQUEST_BODY_LIMITS, first prefix that matches)."""
+    for prefix, limit in settings.REQUEST_BODY_LIMITS:
+        if path.startswith(prefix):
+            return limit
+    return None
+
+
+class RequestBodyLimitMiddleware:
+    """Answer a body larger than its path allows with a 413, before anything reads it.
+
+    Patient pages take a few kilobytes at most (docs/operations.md gives the
+    figures), so a megabyte POST there is never honest: it is refused from its
+    Content-Length alone, before a session is loaded or a byte is parsed. A
+    body sent without a Content-Length is not read by Django at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = request_body_limit(request.path_info)
+        if limit is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0  # Django reads no body then either
+            if length > limit:
+                return request_too_large(request, limit=limit)
+        return self.get_response(request)
+
+
+def request_too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {
+                "detail": f"The request body is too large: at most {limit} bytes are accepted.",
+                "errors": [{"field": "", "message": f"At most {limit} bytes.", "code": "body_too_large"}],
+            },
+            status=413,
+        )
+    else:
+        # No request context: nothing of the refused request (or its session) is needed to say so.
+        response = HttpResponse(loader.get_template("413.html").render({}), status=413)
+    return response

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "clinic_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: an over-size body is refused before anything is loaded or stored.
+    "clinic_site.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,6 +225,29 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# --- Request limits (docs/operations.md, "Limits") -----------------------------
+# Largest request body accepted, by path prefix (the first that matches); a
+# larger one gets a 413 before it is read. The largest honest questionnaire
+# step is about 2 KB (the contact step with every field at its maximum length
+# in multi-byte letters; tests/security/test_session_flooding.py checks it fits
+# four times over), so patient pages take 32 KB; an API submission is one small JSON object. None: only
+# Django's own DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) applies (staff admin).
+PATIENT_MAX_BODY_BYTES = int(os.environ.get("PATIENT_MAX_BODY_BYTES", 32 * 1024))
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", 64 * 1024))
+REQUEST_BODY_LIMITS = [
+    ("/admin/", None),
+    ("/api/", API_MAX_BODY_BYTES),
+    ("/", PATIENT_MAX_BODY_BYTES),
+]
+
+# Questionnaire step POSTs, and new questionnaire sessions, allowed per client
+# IP: (count, window in seconds). A run is five step POSTs (a few more with a
+# correction or the Back button), so 300 an hour is about 40 runs; new
+# sessions (a browser with no session yet starting the questionnaire) stop a
+# script from creating session rows without end.
+TRIAGE_STEP_RATE_LIMIT = (int(os.environ.get("TRIAGE_STEP_POSTS_PER_HOUR", 300)), 3600)
+TRIAGE_NEW_SESSION_RATE_LIMIT = (int(os.environ.get("TRIAGE_NEW_SESSIONS_PER_HOUR", 100)), 3600)
 
 # Questionnaire submissions allowed per client IP: (count, window in seconds).
 # Counted when answers are stored: a final submit or a red-flag exit.

@@ -15,6 +15,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from . import ratelimit, scoring, selectors, services, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
+from .wizard_storage import form_step_data
 
 SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
 
@@ -132,6 +133,16 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             ]
         return context
 
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        """A browser with no session yet starts one here: count it against the new-session limit."""
+        # Loading the session forgets a cookie whose row is gone (expired, cleared, made up).
+        request.session.get(LAST_RESULT_SESSION_KEY)
+        if request.session.session_key is None and ratelimit.new_session_rate_limited(request):
+            response = render(request, "429.html", {"kind": "new_session"}, status=429)
+            response["Retry-After"] = str(settings.TRIAGE_NEW_SESSION_RATE_LIMIT[1])
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
     def _first_missing_step(self, before: str) -> str | None:
         """The first step before ``before`` with no stored answers, if any."""
         for step in self.get_form_list():
@@ -179,7 +190,33 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             )
             self.storage.current_step = missing
             return redirect(self.get_step_url(missing))
+        if ratelimit.step_post_rate_limited(self.request):
+            return self._step_rate_limited(posted_step)
         return super().post(*args, **kwargs)
+
+    def _step_rate_limited(self, step: str) -> HttpResponse:
+        """Too many step POSTs from this address: nothing stored, the step shown again with what was sent.
+
+        A red flag on the safety step still gets its advice at once (as a
+        rate-limited final submit does).
+        """
+        form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
+        if step == SAFETY and form.is_valid() and form.yes_codes():
+            return self._rate_limited({"answers": form.answers()})
+        self.storage.current_step = step
+        messages.warning(
+            self.request,
+            "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
+            "for a while. Your answers are still on this page: please try the button again later.",
+        )
+        response = self.render(form)
+        response.status_code = 429
+        response["Retry-After"] = str(settings.TRIAGE_STEP_RATE_LIMIT[1])
+        return response
+
+    def get_form_step_data(self, form):
+        """Only the step's own fields (and the wizard's current-step field) go into the session."""
+        return form_step_data(form, keep=(f"{self.prefix}-current_step",))
 
     def process_step(self, form) -> dict:
         if RUN_ID_KEY not in self.storage.extra_data:
