@@ -33,6 +33,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic_site.settings")
     os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
     os.environ.pop("DJANGO_DEBUG", None)
+    os.environ.setdefault("DJANGO_TESTING", "1")  # a measurement: the development SECRET_KEY is fine
     # One log line per request would drown the figures.
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))

@@ -34,6 +34,7 @@ DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105 (public on purpose)
 if PRODUCTION:
     missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
     if missing:
@@ -44,8 +45,24 @@ if PRODUCTION:
             "ALLOWED_HOSTS: the site's host names, comma-separated (e.g. selfcheck.footfoundation.co.nz)."
         )
 else:
-    SECRET_KEY = SECRET_KEY or "insecure-local-development-key-never-use-in-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
+# The development key is public (it is in this file): it may only sign
+# anything with DEBUG on (make run) or in a test or benchmark run
+# (DJANGO_TESTING=1, set by tests/settings.py; never honoured in production).
+# Anything else without a SECRET_KEY, whatever DJANGO_ENV says, refuses to
+# start rather than run a site whose sessions and tokens anyone could forge.
+TESTING = os.environ.get("DJANGO_TESTING") == "1" and not PRODUCTION
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off: refusing to start with the development key, whatever "
+            "DJANGO_ENV says. Set SECRET_KEY to a long random string kept secret "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))"), or set DJANGO_DEBUG=1 for local '
+            "development only."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("SECRET_KEY is the public development key: set a secret one of your own.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,15 +166,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes checks every staff sign-in first: 5 failures for the same user
-# name from the same IP lock that combination out for an hour.
+# django-axes checks every staff sign-in first. Failures are counted twice:
+# per user name and IP (5 wrong passwords for one account from one address),
+# and per IP alone (one password tried across many user names from one
+# address, "password spraying"). Either reaching 5 locks sign-in from there
+# for an hour; a successful sign-in from the address clears its count.
 AUTHENTICATION_BACKENDS = [
     "clinic_site.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
@@ -166,11 +186,13 @@ AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 # user agents; no patient data passes through sign-in.
 AXES_VERBOSE = False
 
+# Staff passwords (ASVS 2.1): at least 12 characters and not a known common
+# password; no composition rules (no "a digit and a symbol"), so a long
+# passphrase of plain words is fine.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-nz"
