@@ -9,7 +9,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from .logs import path_for_log
 
@@ -116,3 +119,35 @@ def request_too_large(request: HttpRequest, *, limit: int) -> HttpResponse:
         # No request context: nothing of the refused request (or its session) is needed to say so.
         response = HttpResponse(loader.get_template("413.html").render({}), status=413)
     return response
+
+
+class StaffMFAMiddleware:
+    """With settings.REQUIRE_STAFF_MFA on, a staff member gets nothing until their second factor is verified.
+
+    After the password, every request (the admin, the FHIR and API staff
+    endpoints) is sent to enter a code, or to set up an authenticator app
+    when the account has none yet (clinic_site/mfa.py). Runs after django-otp's
+    OTPMiddleware, which tells whether this session's sign-in was verified.
+    """
+
+    EXEMPT_NAMES = ("mfa_verify", "mfa_setup", "admin:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.REQUIRE_STAFF_MFA
+            and user.is_authenticated
+            and user.is_staff
+            and not user.is_verified()
+            and request.path_info not in {reverse(name) for name in self.EXEMPT_NAMES}
+        ):
+            if request.path_info.startswith(("/api/", "/fhir/")):
+                return JsonResponse(
+                    {"detail": "Enter your sign-in code first.", "errors": [], "code": "second_factor_required"},
+                    status=403,
+                )
+            return redirect(f"{reverse('mfa_verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -99,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff must verify a second factor before anything else (REQUIRE_STAFF_MFA).
+    "clinic_site.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it only turns a lockout flagged during authentication into the lockout page.
@@ -185,6 +191,16 @@ AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 # lines name only what a lockout is keyed on (staff user name and IP), never
 # user agents; no patient data passes through sign-in.
 AXES_VERBOSE = False
+
+# Staff second factor (ASVS 2.7): an authenticator app code after the
+# password, with one-time recovery codes (clinic_site/mfa.py,
+# docs/operations.md). Always required in production (no setting turns it
+# off there); off by default elsewhere so `make run` signs in with a password
+# alone (REQUIRE_STAFF_MFA=1 to try it locally).
+REQUIRE_STAFF_MFA = PRODUCTION or env_bool("REQUIRE_STAFF_MFA")
+OTP_TOTP_ISSUER = "Foot Foundation self-check"
+# Not even an administrator sees another person's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Staff passwords (ASVS 2.1): at least 12 characters and not a known common
 # password; no composition rules (no "a digit and a symbol"), so a long
