@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.conftest import all_answers
 from triage import scoring
 from triage.models import Clinic, Submission
-
-from .conftest import all_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import all_answers
 from triage import scoring
-
-from .conftest import all_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.services import client_ip
+from tests.conftest import all_answers
+from tests.triage.test_views import RED_FLAGS, answer_steps, post_step, step_url
 from triage import ratelimit
 from triage.models import Submission
 
-from .conftest import all_answers
-from .test_views import RED_FLAGS, answer_steps, post_step, step_url
-
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
