@@ -197,19 +197,21 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def _step_rate_limited(self, step: str) -> HttpResponse:
         """Too many step POSTs from this address: nothing stored, the step shown again with what was sent.
 
-        A red flag on the safety step still gets its advice at once (as a
-        rate-limited final submit does).
+        Answers that already mean an emergency or a doctor today still get
+        that advice at once, as a rate-limited final submit does.
         """
         form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
-        if step == SAFETY and form.is_valid() and form.yes_codes():
-            return self._rate_limited({"answers": form.answers()})
+        answers = form.answers() if form.is_valid() and hasattr(form, "answers") else {}
+        if answers and self._urgent_disposition(answers) is not None:
+            return self._rate_limited({"answers": answers})
         self.storage.current_step = step
         messages.warning(
             self.request,
             "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
             "for a while. Your answers are still on this page: please try the button again later.",
         )
-        response = self.render(form)
+        # The page itself, never a redirect: the answers are shown again without being stored.
+        response = WizardView.render(self, form)
         response.status_code = 429
         response["Retry-After"] = str(settings.TRIAGE_STEP_RATE_LIMIT[1])
         return response
@@ -298,6 +300,12 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         )
         response["Retry-After"] = str(settings.TRIAGE_SUBMISSION_RATE_LIMIT[1])
         return response
+
+    def _urgent_disposition(self, answers: dict[str, bool]) -> str | None:
+        """Emergency or see-a-doctor-today when these answers already mean it (scored, nothing stored)."""
+        assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(answers, None, None))
+        urgent = {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        return assessment.disposition if assessment.disposition in urgent else None
 
 
 def _own_submission(request: HttpRequest, token: str):
