@@ -89,6 +89,11 @@ INSTALLED_APPS = [
     "interop",
 ]
 
+# Actions other apps add to the triage queue (review's submission admin). Named
+# here, where the site is composed, because review and interop are siblings
+# that never import each other.
+SUBMISSION_ADMIN_EXTRA_ACTIONS = ["interop.admin.download_questionnaire_response"]
+
 MIDDLEWARE = [
     # First, so its one line per request sees the final status, whatever an inner layer did.
     "clinic_site.middleware.RequestLogMiddleware",
@@ -186,7 +191,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_CLIENT_IP_CALLABLE = "audit.actor.client_ip"
 # Axes records every attempt in its own tables (visible in the admin). Its log
 # lines name only what a lockout is keyed on (staff user name and IP), never
 # user agents; no patient data passes through sign-in.

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
+from audit.actor import Actor
+
 from . import ratelimit, scoring, selectors, services, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
 from .wizard_storage import form_step_data
@@ -334,7 +336,9 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
         return result_expired(request)
     if request.method == "GET":
         return render(request, "triage/result_confirm_delete.html", {"submission": submission})
-    services.submission_delete(submission=submission, request=request)
+    services.submission_delete(
+        submission=submission, actor=Actor.from_request(request), reason="deleted by the patient from the result page"
+    )
     session = request.session
     session[RESULT_TOKENS_SESSION_KEY] = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != token]
     if session.get(LAST_RESULT_SESSION_KEY) == token:

@@ -203,6 +203,15 @@ def test_admin_offers_the_download_action_on_submissions(staff_client, db_rulese
     assert 'value="download_questionnaire_response"' in content
 
 
+def test_the_download_action_is_declared_by_the_submission_admin_not_patched_onto_it(settings):
+    """Named in settings, where the site is composed: review never imports interop."""
+    from interop.admin import download_questionnaire_response
+    from review.admin import SubmissionAdmin
+
+    assert settings.SUBMISSION_ADMIN_EXTRA_ACTIONS == ["interop.admin.download_questionnaire_response"]
+    assert download_questionnaire_response in SubmissionAdmin.actions
+
+
 def test_admin_action_downloads_one_questionnaire_response(staff_client, db_ruleset):
     submission = store(db_ruleset, answers={"groin_pain": True})
     response = changelist_action(staff_client, [submission])
