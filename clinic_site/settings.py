@@ -300,7 +300,8 @@ TRIAGE_SUBMISSION_RATE_LIMIT = (
 )
 
 # --- Privacy (Health Information Privacy Code 2020) --------------------------
-# Bump the version whenever templates/triage/privacy_notice.html changes in
+# Bump the version whenever the notice (templates/triage/privacy.html, or its
+# summary templates/triage/_collection_notice.html) changes in
 # substance: every submission records the version the person was shown.
 TRIAGE_PRIVACY_NOTICE_VERSION = "2026-11-1"
 TRIAGE_PRIVACY_OFFICER = {

@@ -17,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import scoring
+from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, ruleset_from_content
 
@@ -32,13 +33,6 @@ def reference_generate() -> str:
 def token_generate() -> str:
     # 256 bits: a result link cannot be guessed or enumerated.
     return secrets.token_urlsafe(32)
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    name: str = ""
-    email: str = ""
-    phone: str = ""
 
 
 def assessment_record(assessment: scoring.Assessment) -> dict:
