@@ -274,10 +274,12 @@ CACHES = {
 # larger one gets a 413 before it is read. The largest honest questionnaire
 # step is about 2 KB (the contact step with every field at its maximum length
 # in multi-byte letters; tests/security/test_session_flooding.py checks it fits
-# four times over), so patient pages take 32 KB; an API submission is one small JSON object. None: only
-# Django's own DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) applies (staff admin).
+# four times over), so patient pages take 32 KB. The API has its own limit:
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, a 400 above it) with its error
+# lists capped, unless API_MAX_BODY_BYTES sets one here (a JSON 413 above it).
+# None: only Django's own limit applies (the API by default, staff admin).
 PATIENT_MAX_BODY_BYTES = int(os.environ.get("PATIENT_MAX_BODY_BYTES", 32 * 1024))
-API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", 64 * 1024))
+API_MAX_BODY_BYTES = int(os.environ["API_MAX_BODY_BYTES"]) if os.environ.get("API_MAX_BODY_BYTES") else None
 REQUEST_BODY_LIMITS = [
     ("/admin/", None),
     ("/api/", API_MAX_BODY_BYTES),

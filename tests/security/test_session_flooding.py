@@ -105,7 +105,8 @@ def test_the_largest_honest_step_post_fits_the_cap_four_times_over(started, db_r
     assert biggest * 4 < settings.PATIENT_MAX_BODY_BYTES
 
 
-def test_the_api_answers_an_over_size_body_with_json_413(client):
+def test_an_api_body_limit_when_set_answers_with_json_413(client, settings):
+    settings.REQUEST_BODY_LIMITS = [("/api/", 64 * 1024), ("/", settings.PATIENT_MAX_BODY_BYTES)]
     response = client.post(
         "/api/v1/submissions", '{"answers": {"x": "' + "x" * 100_000 + '"}}', content_type="application/json"
     )
