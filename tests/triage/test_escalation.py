@@ -65,7 +65,11 @@ CASES = [
     ("7-with-a-picture", PICTURE, "under_6_weeks", 7, None, "book_assessment", "condition_suggested"),
     # No pain and no symptom: self-care whatever the feet.
     ("no-pain-every-driver", ALL_DRIVERS, "over_12_weeks", 0, None, "self_care", "no_pain"),
-    ("pain-1-every-driver", ALL_DRIVERS, "over_12_weeks", 1, None, "book_assessment", "assessment_answer"),
+    # Barely any pain (1 or less) and no symptom: self-care too, with when to be assessed.
+    ("pain-1-every-driver", ALL_DRIVERS, "over_12_weeks", 1, None, "self_care", "mild_no_symptom"),
+    ("tight-hips-at-1", {"hip_tightness"}, "over_12_weeks", 1, None, "self_care", "mild_no_symptom"),
+    ("pain-2-every-driver", ALL_DRIVERS, "over_12_weeks", 2, None, "book_assessment", "assessment_answer"),
+    ("pain-1-with-a-symptom", {"groin_pain"}, "over_12_weeks", 1, None, "book_assessment", "pain_duration"),
     ("no-pain-but-a-symptom", {"groin_pain"}, "over_12_weeks", 0, None, "book_assessment", "pain_duration"),
     ("intensity-not-given", ALL_DRIVERS, "over_12_weeks", None, None, "book_assessment", "assessment_answer"),
     # Otherwise the clinic's "when to be assessed" list, else self-care.

@@ -148,6 +148,11 @@ WHY_WE_ASK = {
 
 CANCER_FLAGS = ["fever_unwell", "unexplained_weight_loss", "night_pain_unrelenting"]
 NO_PAIN = {"intensity_at_most": 0, "no_symptom": True}
+# Barely any pain (1 or less) with none of the symptoms asked about: foot signs
+# or a long duration alone are not a reason to book (tight hips at 1/10 is
+# self-care with advice on when an assessment would help). At 2 the clinician
+# examples book (high arches only, 2/10).
+MILD_NO_SYMPTOM = {"intensity_at_most": 1, "no_symptom": True}
 SCALE = "the self-check's 0-10 pain question (PEG item 1; Krebs et al., J Gen Intern Med 2009)"
 
 # (order, code, disposition, conditions, reason for the patient, source)
@@ -241,7 +246,7 @@ RULES = [
         3,
         "assessment_answer",
         "book_assessment",
-        {"any_prompts_assessment": True, "not": NO_PAIN},
+        {"any_prompts_assessment": True, "not": MILD_NO_SYMPTOM},
         "Because you told us about something the clinic suggests having checked at an assessment.",
         "Foot Foundation: when to be assessed",
     ),
@@ -249,7 +254,7 @@ RULES = [
         4,
         "pain_duration",
         "book_assessment",
-        {"duration_in": ["6_to_12_weeks", "over_12_weeks"], "not": NO_PAIN},
+        {"duration_in": ["6_to_12_weeks", "over_12_weeks"], "not": MILD_NO_SYMPTOM},
         "Because your pain has lasted 6 weeks or more.",
         "Foot Foundation: when to be assessed (persistent pain)",
     ),
@@ -264,6 +269,17 @@ RULES = [
     ),
     (
         2,
+        "mild_no_symptom",
+        "self_care",
+        MILD_NO_SYMPTOM,
+        "Because your pain is {intensity} out of 10 and you have none of the symptoms we asked about, looking "
+        "after it at home is a good start; book an assessment if it lasts, gets worse, or the signs in your feet "
+        "start to bother you.",
+        "Clinic brief: no pain is not a reason to book; NZ Acute Low Back Pain Guide (ACC, 2004): stay active "
+        "and self-manage mild pain",
+    ),
+    (
+        3,
         "nothing_urgent",
         "self_care",
         {},
