@@ -120,7 +120,7 @@ class CodeCheck:
             return f"{seconds} second{'s' if seconds != 1 else ''}"
         minutes = math.ceil(seconds / 60)
         if minutes < 120:
-            return f"{minutes} minutes"
+            return f"{minutes} minute{'s' if minutes != 1 else ''}"
         return f"{math.ceil(minutes / 60)} hours"
 
     @property
