@@ -54,6 +54,9 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 NEW_CODES_SESSION_KEY = "mfa_new_recovery_codes"
 
 WRONG_CODE = "That code is not right, or has already been used. Check the app and try again."
+WRONG_RECOVERY_CODE = (
+    "That recovery code is not right, or has already been used (each works once). Check it, or try another one."
+)
 
 
 def _code_input(*, numeric: bool, autofocus: bool = False) -> forms.TextInput:
@@ -280,7 +283,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if check.locked_until is not None:
             sent.add_error(field, forms.ValidationError(check.locked_message, code="locked"))
         else:
-            sent.add_error(field, forms.ValidationError(WRONG_CODE, code="invalid"))
+            message = WRONG_RECOVERY_CODE if recovery_sent else WRONG_CODE
+            sent.add_error(field, forms.ValidationError(message, code="invalid"))
     return _page(
         request,
         "registration/mfa_verify.html",
