@@ -71,6 +71,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         "disposition_badge",
         "top_suggestion",
         "red_flag_shown",
+        "age",
+        "peg_shown",
         "clinic",
         "status",
         "assigned_to",
@@ -139,6 +141,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("top suggestion"))
     def top_suggestion(self, obj: Submission) -> str:
         return obj.top_suggestion_name or "—"
+
+    @admin.display(description=_("PEG"))
+    def peg_shown(self, obj: Submission) -> str:
+        # Computed from the row's own columns: no query.
+        return "—" if obj.peg is None else f"{obj.peg:.1f}"
 
     @admin.display(description=_("red flag"), boolean=True, ordering="red_flag")
     def red_flag_shown(self, obj: Submission) -> bool:
