@@ -1,199 +1,195 @@
-"""The questionnaire's step forms.
+"""The questionnaire's screen forms.
 
 Forms are built from the questions (and clinics) passed in: none of them
-queries the database, so a step costs the same whatever the content.
+queries the database, so a screen costs the same whatever the content. Each
+answer control carries its question's code: in its ``name`` for a yes/no
+question (``<screen>-<code>``), in its ``value`` for a checklist item.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cached_property, lru_cache
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout, LayoutObject
 from django import forms
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .models import Clinic, PainDuration, QuestionGroup
+from .models import Clinic, PainDuration
 from .services import ContactDetails
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
-GROUP_LABELS = dict(QuestionGroup.choices)
-YES_NO_TEMPLATE = "triage/_yes_no_questions.html"
+# The checklist's own "none of these" choice: never a question code (codes are slugs with underscores).
+NONE = "none"
 
 
-def _helper(layout: Layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the wizard template owns the <form> and its buttons
-    helper.disable_csrf = True
-    helper.layout = layout
-    return helper
+class QuestionsForm(forms.Form):
+    """A screen that asks questions from the ruleset: its answers keyed by question code."""
 
-
-class YesNoQuestions(LayoutObject):
-    """Every yes/no question of a step, rendered by one template in one pass.
-
-    Each step shows a dozen or more of these. Rendered one crispy field at a
-    time, they were most of a step page's cost (profiled: docs/benchmarks.md);
-    here the per-field values are gathered once and the template only loops.
-    """
-
-    template = YES_NO_TEMPLATE
-
-    def __init__(self, groups: list[tuple[str | None, list[str]]]) -> None:
-        self.groups = groups
-        self.fields = [code for _legend, codes in groups for code in codes]
-
-    def render(self, form, context, template_pack=None, **kwargs) -> str:
-        key = tuple(
-            (
-                legend,
-                tuple(
-                    (field.auto_id, field.html_name, field.label, field.help_text, field.value(), tuple(field.errors))
-                    for field in (form[code] for code in codes)
-                ),
-            )
-            for legend, codes in self.groups
-        )
-        return _yes_no_render(self.template, translation.get_language(), key)
-
-
-@lru_cache(maxsize=256)
-def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
-    """The markup for one combination of questions, answers and errors.
-
-    Memoised: the key holds everything the markup shows, and most requests
-    for a step show the same thing (a first visit, no answers yet), so the
-    template runs once per combination rather than once per request.
-    """
-    yes_no = [(choice, str(label)) for choice, label in YES_NO_CHOICES]
-    context_groups = []
-    for legend, fields in groups:
-        questions = []
-        for auto_id, name, label, help_text, value, errors in fields:
-            described_by = [f"{auto_id}_helptext"] * bool(help_text) + [f"{auto_id}_error"] * bool(errors)
-            questions.append(
-                {
-                    "id": auto_id,
-                    "name": name,
-                    "label": label,
-                    "help_text": help_text,
-                    "errors": errors,
-                    "described_by": " ".join(described_by),
-                    "options": [
-                        {"id": f"{auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
-                        for index, (choice, text) in enumerate(yes_no)
-                    ],
-                }
-            )
-        context_groups.append({"legend": legend, "questions": questions})
-    return render_to_string(template, {"groups": context_groups})
-
-
-@lru_cache(maxsize=32)
-def _yes_no_fields(questions: tuple[scoring.Question, ...]) -> dict[str, forms.ChoiceField]:
-    """The fields for a set of questions, built once per published ruleset.
-
-    The final submit re-validates every step, so building ~30 fields per
-    request was a visible cost (docs/benchmarks.md). The instances are shared
-    between forms: nothing may change them after this (these fields are
-    rendered by YesNoQuestions, which only reads them).
-    """
-    return {
-        question.code: forms.ChoiceField(
-            label=question.text,
-            help_text=question.help_text,
-            choices=YES_NO_CHOICES,
-            widget=forms.RadioSelect,
-            error_messages={"required": _("Choose yes or no for this question.")},
-        )
-        for question in questions
-    }
-
-
-class YesNoQuestionsForm(forms.Form):
-    """One required yes/no question per ``scoring.Question`` passed in, grouped as the patient sees them."""
-
-    def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.questions = tuple(questions)
-        self.fields.update(_yes_no_fields(self.questions))
-
-    @cached_property
-    def helper(self) -> FormHelper:
-        # Built only when the form is rendered: the final submit re-validates
-        # every step's form without showing any of them.
-        groups: dict[str, list[str]] = {}
-        for question in self.questions:
-            groups.setdefault(question.group, []).append(question.code)
-        return _helper(self._layout(groups))
-
-    def _layout(self, groups: dict[str, list[str]]) -> Layout:
-        legends = len(groups) > 1
-        return Layout(
-            YesNoQuestions(
-                [(GROUP_LABELS.get(group, group) if legends else None, codes) for group, codes in groups.items()]
-            )
-        )
+    questions: tuple[scoring.Question, ...]
 
     def answers(self) -> dict[str, bool]:
-        """The cleaned answers keyed by question code."""
-        return {question.code: self.cleaned_data[question.code] == YES for question in self.questions}
+        raise NotImplementedError
 
     def yes_codes(self) -> list[str]:
         return [code for code, value in self.answers().items() if value]
 
 
-class SafetyForm(YesNoQuestionsForm):
-    """Red-flag screening: asked before anything else."""
+class ChecklistForm(QuestionsForm):
+    """One question, "which of these apply?": tick the items, or "none of these".
+
+    Every item is a yes/no question of the ruleset: ticked is yes, left
+    unticked (with something else ticked, or "none") is no. The person has to
+    choose: ticks or "none", never both, never nothing.
+    """
+
+    def __init__(self, *args, questions: Sequence[scoring.Question], none_label: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = tuple(questions)
+        self.none_label = none_label
+        self.fields["ticked"] = forms.MultipleChoiceField(
+            choices=[(q.code, q.summary) for q in self.questions] + [(NONE, none_label)],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": _("Tick each one that applies, or tick “%(none)s”.") % {"none": none_label},
+                "invalid_choice": _("That answer is not on this page. Tick the ones that apply."),
+            },
+        )
+
+    def clean_ticked(self) -> list[str]:
+        ticked = self.cleaned_data["ticked"]
+        if NONE in ticked and len(ticked) > 1:
+            raise forms.ValidationError(
+                _("You ticked “%(none)s” and something else. Untick one of them.") % {"none": self.none_label},
+                code="none_and_tick",
+            )
+        return ticked
+
+    def answers(self) -> dict[str, bool]:
+        ticked = set(self.cleaned_data["ticked"])
+        return {q.code: q.code in ticked for q in self.questions}
+
+    def items(self) -> list[dict]:
+        """The checklist as the template shows it: each question, then "none"."""
+        field = self["ticked"]
+        ticked = set(field.value() or ())
+        items = [
+            {"id": f"{field.auto_id}_{index}", "value": q.code, "label": q.summary, "hint": q.help_text}
+            for index, q in enumerate(self.questions)
+        ]
+        items.append({"id": f"{field.auto_id}_none", "value": NONE, "label": self.none_label, "hint": ""})
+        for item in items:
+            item["checked"] = item["value"] in ticked
+        return items
 
 
-class SymptomsForm(YesNoQuestionsForm):
-    """Where it hurts and how."""
+class YesNoForm(QuestionsForm):
+    """One required yes/no question per ``scoring.Question`` passed in."""
+
+    def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = tuple(questions)
+        for question in self.questions:
+            self.fields[question.code] = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help_text,
+                choices=YES_NO_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose yes or no."),
+                    "invalid_choice": _("Choose yes or no."),
+                },
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {q.code: self.cleaned_data[q.code] == YES for q in self.questions}
+
+    def items(self) -> list[dict]:
+        """Each question with its two answers, as the template shows them."""
+        items = []
+        for question in self.questions:
+            field = self[question.code]
+            value = field.value()
+            items.append(
+                {
+                    "code": question.code,
+                    "id": field.auto_id,
+                    "name": field.html_name,
+                    "label": question.text,
+                    "hint": question.help_text,
+                    "errors": field.errors,
+                    "options": [
+                        {"id": f"{field.auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
+                        for index, (choice, text) in enumerate(YES_NO_CHOICES)
+                    ],
+                }
+            )
+        return items
 
 
-class FeetForm(YesNoQuestionsForm):
-    """Feet, gait and movement: the foot drivers and signs."""
+class OneChoiceForm(forms.Form):
+    """A screen with one question answered by one choice from a list (radio buttons)."""
+
+    field_name: str
+
+    def choice_field(self) -> forms.BoundField:
+        return self[self.field_name]
+
+    def options(self) -> list[dict]:
+        field = self.choice_field()
+        value = field.value()
+        return [
+            {
+                "id": f"{field.auto_id}_{index}",
+                "value": str(choice),
+                "label": text,
+                "checked": str(value) == str(choice),
+            }
+            for index, (choice, text) in enumerate(self.option_labels())
+        ]
+
+    def option_labels(self) -> list[tuple[str, str]]:
+        return list(self.fields[self.field_name].choices)
+
+
+class DurationForm(OneChoiceForm):
+    """How long the pain has lasted."""
+
+    field_name = "pain_duration"
+    pain_duration = forms.ChoiceField(
+        label=_("How long have you had this pain?"),
+        choices=PainDuration.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how long you have had the pain."),
+            "invalid_choice": _("Choose how long you have had the pain."),
+        },
+    )
 
 
 INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
 
 
-class DurationForm(forms.Form):
-    """How long the pain has lasted and how bad it is."""
+class IntensityForm(OneChoiceForm):
+    """How bad the pain is on a typical day, 0 to 10."""
 
-    pain_duration = forms.ChoiceField(
-        label=_("How long have you had this pain?"),
-        choices=PainDuration.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how long you have had the pain.")},
-    )
+    field_name = "pain_intensity"
     pain_intensity = forms.TypedChoiceField(
         label=_("How bad is the pain on a typical day?"),
         help_text=_("0 means no pain at all. 10 means the worst pain you can imagine."),
         choices=INTENSITY_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "intensity"}),
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose a number from 0 to 10 for how bad the pain is."),
             "invalid_choice": _("Choose a number from 0 to 10 for how bad the pain is."),
         },
     )
 
-    @cached_property
-    def helper(self) -> FormHelper:
-        return _helper(
-            Layout(
-                Field("pain_duration"),
-                InlineRadios("pain_intensity", template="triage/_intensity_field.html"),
-            )
-        )
+    def option_labels(self) -> list[tuple[str, str]]:
+        ends = {"0": _("0: no pain"), "10": _("10: the worst pain you can imagine")}
+        return [(value, ends.get(value, label)) for value, label in INTENSITY_CHOICES]
 
 
 # Digits with optional spaces, dashes, brackets and a leading +; 7 to 15 digits.
@@ -218,6 +214,7 @@ class ContactForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text=_("Optional. You can change your mind when you book."),
+        error_messages={"invalid_choice": _("Choose a clinic from the list, or “No preference”.")},
     )
     contact_consent = forms.BooleanField(
         label=_("I would like the clinic to contact me about these answers"),
@@ -242,21 +239,6 @@ class ContactForm(forms.Form):
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
-
-    @cached_property
-    def helper(self) -> FormHelper:
-        return _helper(
-            Layout(
-                Field("clinic"),
-                Fieldset(
-                    _("Would you like us to contact you?"),
-                    Field("contact_consent"),
-                    Field("contact_name"),
-                    Field("contact_email"),
-                    Field("contact_phone"),
-                ),
-            )
-        )
 
     def clean_contact_phone(self) -> str:
         return phone_clean(self.cleaned_data["contact_phone"])

@@ -69,6 +69,9 @@ class Question:
     advice: str = ""
     prompts_assessment: bool = False
     order: int = 0
+    # Asked only when any one of these (code, answer) pairs was answered so;
+    # empty: always asked. A question not asked is left out of the answers.
+    enable_when: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,9 @@ class Ruleset:
         for question in self.questions:
             if question.kind not in KINDS:
                 raise ValueError(f"question {question.code!r} has unknown kind {question.kind!r}")
+            for code, _answer in question.enable_when:
+                if code not in by_code or code == question.code:
+                    raise ValueError(f"question {question.code!r} is asked when {code!r} is answered: no such question")
         rules = []
         for condition in self.conditions:
             symptoms, drivers = [], []
@@ -137,6 +143,10 @@ class Ruleset:
         """The questions of the given kinds, in the order patients see them."""
         return tuple(sorted((q for q in self.questions if q.kind in kinds), key=lambda q: q.order))
 
+    def question_enabled(self, question: Question, answers: Mapping[str, bool]) -> bool:
+        """Whether ``question`` is asked, given the answers so far (code to yes/no; absent: not asked)."""
+        return not question.enable_when or any(answers.get(code) is expected for code, expected in question.enable_when)
+
     def condition(self, slug: str) -> Condition:
         for condition in self.conditions:
             if condition.slug == slug:
@@ -146,17 +156,27 @@ class Ruleset:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """What a person said: the codes answered yes, and optional duration and intensity."""
+    """What a person said: the codes answered yes, and optional duration and intensity.
+
+    ``asked`` holds every code the person answered (yes or no); None means
+    every question was asked. A question not asked is neither yes nor no.
+    """
 
     yes: frozenset[str]
     pain_duration: str | None = None
     pain_intensity: int | None = None
+    asked: frozenset[str] | None = None
 
     @classmethod
     def from_mapping(
         cls, answers: Mapping[str, bool], pain_duration: str | None = None, pain_intensity: int | None = None
     ) -> Answers:
-        return cls(frozenset(code for code, value in answers.items() if value), pain_duration, pain_intensity)
+        return cls(
+            frozenset(code for code, value in answers.items() if value),
+            pain_duration,
+            pain_intensity,
+            asked=frozenset(answers),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +193,7 @@ class ConditionScore:
     symptom_points: int
     driver_points: int
     symptom_total: int
-    # Telling symptoms of this condition the person did not report.
+    # Telling symptoms of this condition the person answered "no" to (never one they were not asked).
     missing: tuple[str, ...]
 
 
@@ -191,7 +211,7 @@ class Assessment:
     assessment_reasons: tuple[str, ...]
 
 
-def _score_condition(rule: _ConditionRule, yes: frozenset[str]) -> ConditionScore:
+def _score_condition(rule: _ConditionRule, yes: frozenset[str], asked: frozenset[str] | None) -> ConditionScore:
     condition = rule.condition
     matched_symptoms = [(code, weight) for code, weight in rule.symptoms if code in yes]
     symptom_points = sum(weight for _, weight in matched_symptoms)
@@ -214,14 +234,14 @@ def _score_condition(rule: _ConditionRule, yes: frozenset[str]) -> ConditionScor
         symptom_points=symptom_points,
         driver_points=driver_points,
         symptom_total=rule.symptom_total,
-        missing=tuple(code for code, _ in rule.symptoms if code not in yes),
+        missing=tuple(code for code, _ in rule.symptoms if code not in yes and (asked is None or code in asked)),
     )
 
 
 def score(ruleset: Ruleset, answers: Answers) -> Assessment:
     """Score ``answers`` against ``ruleset``; codes the ruleset does not know are ignored."""
     yes = answers.yes
-    scores = tuple(_score_condition(rule, yes) for rule in ruleset._rules)
+    scores = tuple(_score_condition(rule, yes, answers.asked) for rule in ruleset._rules)
     order = {condition.slug: index for index, condition in enumerate(ruleset.conditions)}
     # Ties: the condition with more of its score from symptoms (rather than
     # drivers) first, then the ruleset's own order, so the result is stable.

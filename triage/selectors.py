@@ -28,6 +28,8 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 advice=q["advice"],
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
+                # Snapshots published before questions could depend on others have no enable_when.
+                enable_when=tuple((c["question"], c["answer"]) for c in q.get("enable_when", ())),
             )
             for q in content["questions"]
         ),
@@ -81,7 +83,16 @@ def draft_content_get() -> dict:
     return {
         "questions": list(
             Question.objects.values(
-                "code", "kind", "group", "text", "help_text", "summary", "advice", "prompts_assessment", "order"
+                "code",
+                "kind",
+                "group",
+                "text",
+                "help_text",
+                "summary",
+                "advice",
+                "prompts_assessment",
+                "order",
+                "enable_when",
             )
         ),
         "conditions": [
