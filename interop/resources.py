@@ -10,7 +10,7 @@ scoring, the API and exports, so a response can be read without this code.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from triage import scoring
@@ -26,6 +26,23 @@ GROUP_TEXTS = {
 }
 SYMPTOM_GROUPS = {"symptoms": (scoring.SYMPTOM,), "feet": (scoring.DRIVER,)}
 RED_FLAG_KINDS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+# The first group asks the red flags, then context (a cancer history, an accident).
+SAFETY_KINDS = scoring.SAFETY_KINDS
+# The whole-number answers besides pain intensity (contract v2), and the group each is asked in.
+NUMBER_ITEMS = {
+    "age": ("safety", "How old are you? In whole years.", scoring.AGE_RANGE),
+    "enjoyment_interference": (
+        "duration",
+        "Over the past week, how much has the pain got in the way of enjoying life? 0 is not at all, 10 completely.",
+        scoring.INTERFERENCE_RANGE,
+    ),
+    "activity_interference": (
+        "duration",
+        "Over the past week, how much has the pain got in the way of your everyday activities? "
+        "0 is not at all, 10 completely.",
+        scoring.INTERFERENCE_RANGE,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -50,31 +67,48 @@ def _red_flag_codes(ruleset: scoring.Ruleset) -> list[str]:
     return [q.code for q in ruleset.questions_of_kind(*RED_FLAG_KINDS)]
 
 
+def _display_item(link_id: str, text: str, control: str) -> dict:
+    return {
+        "linkId": link_id,
+        "text": text,
+        "type": "display",
+        "extension": [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+                "valueCodeableConcept": {
+                    "coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control", "code": control}]
+                },
+            }
+        ],
+    }
+
+
 def _boolean_item(question: scoring.Question) -> dict:
     item = {"linkId": question.code, "text": question.text, "type": "boolean", "required": True}
+    children = []
     if question.help_text:
         # The patient-facing help line, as FHIR's standard "help" display item.
-        item["item"] = [
-            {
-                "linkId": f"{question.code}.help",
-                "text": question.help_text,
-                "type": "display",
-                "extension": [
-                    {
-                        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
-                        "valueCodeableConcept": {
-                            "coding": [
-                                {
-                                    "system": "http://hl7.org/fhir/questionnaire-item-control",
-                                    "code": "help",
-                                }
-                            ]
-                        },
-                    }
-                ],
-            }
-        ]
+        children.append(_display_item(f"{question.code}.help", question.help_text, "help"))
+    if question.why_we_ask:
+        # "Why we ask", shown on demand: FHIR's "flyover" display item.
+        children.append(_display_item(f"{question.code}.why", f"Why we ask: {question.why_we_ask}", "flyover"))
+    if children:
+        item["item"] = children
     return item
+
+
+def _number_item(link_id: str) -> dict:
+    _group, text, allowed = NUMBER_ITEMS[link_id]
+    return {
+        "linkId": link_id,
+        "text": text,
+        "type": "integer",
+        "required": link_id != "age",
+        "extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": min(allowed)},
+            {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": max(allowed)},
+        ],
+    }
 
 
 def _clinic_display(clinic: Clinic) -> str:
@@ -97,7 +131,7 @@ def questionnaire_build(
             "text": GROUP_TEXTS["safety"],
             "type": "group",
             "required": True,
-            "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*RED_FLAG_KINDS)],
+            "item": [_number_item("age"), *(_boolean_item(q) for q in ruleset.questions_of_kind(*SAFETY_KINDS))],
         }
     ]
     for group, kinds in SYMPTOM_GROUPS.items():
@@ -140,6 +174,8 @@ def questionnaire_build(
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
                 },
+                _number_item("enjoyment_interference"),
+                _number_item("activity_interference"),
             ],
         }
     )
@@ -211,7 +247,14 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
             if q.code in answered
         ]
 
-    groups = [("safety", booleans(ruleset.questions_of_kind(*RED_FLAG_KINDS)))]
+    def numbers(group: str) -> list[dict]:
+        return [
+            {"linkId": name, "answer": [{"valueInteger": getattr(submission, name)}]}
+            for name, (in_group, _text, _allowed) in NUMBER_ITEMS.items()
+            if in_group == group and getattr(submission, name) is not None
+        ]
+
+    groups = [("safety", numbers("safety") + booleans(ruleset.questions_of_kind(*SAFETY_KINDS)))]
     groups += [(group, booleans(ruleset.questions_of_kind(*kinds))) for group, kinds in SYMPTOM_GROUPS.items()]
     duration = []
     if submission.pain_duration:
@@ -231,7 +274,7 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
         )
     if submission.pain_intensity is not None:
         duration.append({"linkId": "pain_intensity", "answer": [{"valueInteger": submission.pain_intensity}]})
-    groups.append(("duration", duration))
+    groups.append(("duration", duration + numbers("duration")))
     contact = []
     if submission.clinic_id is not None:
         clinic = submission.clinic
@@ -279,6 +322,7 @@ class ResponseAnswers:
     pain_duration: str | None
     pain_intensity: int | None
     clinic: str | None
+    numbers: dict[str, int] = field(default_factory=dict)  # age and the interference answers given
 
 
 def _walk(items: Iterable[dict]) -> Iterable[dict]:
@@ -295,6 +339,7 @@ def answers_from_questionnaire_response(resource: dict, *, ruleset: scoring.Rule
     version = canonical.rpartition("|")[2] if "|" in canonical else ""
     answers: dict[str, bool] = {}
     duration = intensity = clinic = None
+    numbers: dict[str, int] = {}
     for item in _walk(resource.get("item", [])):
         values = item.get("answer") or []
         if not values:
@@ -309,10 +354,13 @@ def answers_from_questionnaire_response(resource: dict, *, ruleset: scoring.Rule
             intensity = value["valueInteger"]
         elif link_id == "clinic":
             clinic = value["valueCoding"]["code"]
+        elif link_id in NUMBER_ITEMS and "valueInteger" in value:
+            numbers[link_id] = value["valueInteger"]
     return ResponseAnswers(
         ruleset_version=int(version) if version.isdigit() else None,
         answers=answers,
         pain_duration=duration,
         pain_intensity=intensity,
         clinic=clinic,
+        numbers=numbers,
     )

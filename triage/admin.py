@@ -32,12 +32,13 @@ from review import views as review_views
 from review.models import Note, Outcome, StatusChange
 from review.workflow import allowed_next, transition_check
 
-from . import selectors, services
+from . import escalation, scoring, selectors, services
 from .models import (
     RED_FLAG_DISPOSITIONS,
     Clinic,
     Condition,
     ConditionWeight,
+    EscalationRule,
     Question,
     ReviewStatus,
     RulesetVersion,
@@ -69,6 +70,43 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "group", "prompts_assessment"]
     search_fields = ["code", "text", "summary"]
     list_editable = ["order"]
+
+
+class EscalationRuleForm(forms.ModelForm):
+    class Meta:
+        model = EscalationRule
+        fields = ["code", "disposition", "order", "conditions", "reason", "source"]
+
+    def clean_conditions(self) -> dict:
+        """Refuse conditions the scoring cannot read, naming each problem (publishing checks them again)."""
+        conditions = self.cleaned_data["conditions"]
+        problems = escalation.when_problems(
+            conditions,
+            codes=dict(Question.objects.values_list("code", "kind")),
+            kinds=scoring.KINDS,
+            durations=scoring.DURATIONS,
+        )
+        if problems:
+            raise ValidationError("; ".join(problems), code="invalid_conditions")
+        return conditions
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """The rules deciding each result's disposition: a draft, like the rest of the content, until published."""
+
+    form = EscalationRuleForm
+    list_display = ["code", "disposition", "order", "reason", "source"]
+    list_filter = ["disposition"]
+    search_fields = ["code", "reason", "source"]
+
+    def get_queryset(self, request: HttpRequest):
+        # As scoring tries them: most urgent disposition first, then order.
+        urgency = models.Case(
+            *(models.When(disposition=d, then=models.Value(rank)) for d, rank in escalation.URGENCY.items()),
+            output_field=models.IntegerField(),
+        )
+        return super().get_queryset(request).annotate(urgency=urgency).order_by("urgency", "order", "code")
 
 
 @admin.register(Clinic)

@@ -70,6 +70,10 @@ class ChecklistForm(QuestionsForm):
         ticked = set(self.cleaned_data["ticked"])
         return {q.code: q.code in ticked for q in self.questions}
 
+    def why_we_ask(self) -> list[tuple[str, str]]:
+        """Each item's "why we ask", for the one expandable note above the checklist."""
+        return [(q.summary, q.why_we_ask) for q in self.questions if q.why_we_ask]
+
     def items(self) -> list[dict]:
         """The checklist as the template shows it: each question, then "none"."""
         field = self["ticked"]
@@ -118,6 +122,7 @@ class YesNoForm(QuestionsForm):
                     "name": field.html_name,
                     "label": question.text,
                     "hint": question.help_text,
+                    "why_we_ask": question.why_we_ask,
                     "errors": field.errors,
                     "options": [
                         {"id": f"{field.auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
@@ -126,6 +131,35 @@ class YesNoForm(QuestionsForm):
                 }
             )
         return items
+
+
+AGE_MESSAGE = _("Enter your age in whole years, from 16 to 110, or leave it empty.")
+
+
+class AboutYouForm(YesNoForm):
+    """The person's age (optional), then the context questions (a cancer history, an accident).
+
+    An age under 16 is accepted here so the view can send the person to the
+    page saying where to go instead; above 110 or not a whole number is an error.
+    """
+
+    def __init__(self, *args, questions: Sequence[scoring.Question], **kwargs) -> None:
+        super().__init__(*args, questions=questions, **kwargs)
+        self.fields["age"] = forms.IntegerField(
+            label=_("How old are you?"),
+            help_text=_("Optional. In whole years."),
+            required=False,
+            min_value=1,
+            max_value=max(scoring.AGE_RANGE),
+            error_messages={"invalid": AGE_MESSAGE, "min_value": AGE_MESSAGE, "max_value": AGE_MESSAGE},
+        )
+
+    def age(self) -> int | None:
+        return self.cleaned_data.get("age")
+
+    def is_under_16(self) -> bool:
+        age = self.age()
+        return age is not None and age < min(scoring.AGE_RANGE)
 
 
 class OneChoiceForm(forms.Form):
@@ -171,25 +205,55 @@ class DurationForm(OneChoiceForm):
 INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
 
 
-class IntensityForm(OneChoiceForm):
-    """How bad the pain is on a typical day, 0 to 10."""
-
-    field_name = "pain_intensity"
-    pain_intensity = forms.TypedChoiceField(
-        label=_("How bad is the pain on a typical day?"),
-        help_text=_("0 means no pain at all. 10 means the worst pain you can imagine."),
+def _zero_to_ten(label, help_text, required_message) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
         choices=INTENSITY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose a number from 0 to 10 for how bad the pain is."),
-            "invalid_choice": _("Choose a number from 0 to 10 for how bad the pain is."),
-        },
+        error_messages={"required": required_message, "invalid_choice": required_message},
     )
 
+
+class ZeroToTenForm(OneChoiceForm):
+    """One 0 to 10 question, its two ends labelled in words on the answers themselves."""
+
+    ends: dict[str, str]
+
     def option_labels(self) -> list[tuple[str, str]]:
-        ends = {"0": _("0: no pain"), "10": _("10: the worst pain you can imagine")}
-        return [(value, ends.get(value, label)) for value, label in INTENSITY_CHOICES]
+        return [(value, self.ends.get(value, label)) for value, label in INTENSITY_CHOICES]
+
+
+# The three PEG questions (Krebs et al. 2009): pain, then how much it interferes; one a screen.
+class IntensityForm(ZeroToTenForm):
+    field_name = "pain_intensity"
+    ends = {"0": _("0: no pain"), "10": _("10: the worst pain you can imagine")}
+    pain_intensity = _zero_to_ten(
+        _("On average over the past week, how bad has your pain been?"),
+        _("0 means no pain at all. 10 means the worst pain you can imagine."),
+        _("Choose a number from 0 to 10 for how bad the pain is."),
+    )
+
+
+class EnjoymentForm(ZeroToTenForm):
+    field_name = "enjoyment_interference"
+    ends = {"0": _("0: not at all"), "10": _("10: it has spoiled everything")}
+    enjoyment_interference = _zero_to_ten(
+        _("Over the past week, how much has the pain got in the way of enjoying life?"),
+        _("0 means not at all. 10 means it has spoiled everything."),
+        _("Choose a number from 0 to 10 for how much the pain spoils your enjoyment of life."),
+    )
+
+
+class ActivityForm(ZeroToTenForm):
+    field_name = "activity_interference"
+    ends = {"0": _("0: not at all"), "10": _("10: I could not do anything")}
+    activity_interference = _zero_to_ten(
+        _("Over the past week, how much has the pain got in the way of your everyday activities?"),
+        _("0 means not at all. 10 means you could not do anything."),
+        _("Choose a number from 0 to 10 for how much the pain gets in the way of what you do."),
+    )
 
 
 # Digits with optional spaces, dashes, brackets and a leading +; 7 to 15 digits.

@@ -5,13 +5,16 @@ its group, its order and its ``enable_when``.
 
 - emergency signs, then see-a-doctor-today signs: one checklist each, with
   "none of these apply"; any tick ends the check;
+- about you: the age (optional) and the context questions (a cancer
+  history, an accident); answers that already mean an urgent result end it;
 - where it hurts: the symptom questions asked of everyone (those with no
   ``enable_when``), as one checklist with the body diagram;
 - the follow-up questions of each symptom group (hip, groin, leg, back), one
   screen per group, shown only when one of its questions is enabled by the
   answers so far, and with only those questions;
 - feet and movement: the foot drivers and signs as one checklist;
-- how long, how bad, then the optional contact details: one topic each.
+- how long, how bad, how much it gets in the way of enjoying life and of
+  everyday activities (the PEG), then the optional contact details: one topic each.
 
 A new question slots into its screen by its kind and group; a new group of
 follow-ups gets its own screen. Questions never shown are left out of the
@@ -22,25 +25,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import scoring
-from .forms import ChecklistForm, ContactForm, DurationForm, IntensityForm, QuestionsForm, YesNoForm
+from .forms import (
+    AboutYouForm,
+    ActivityForm,
+    ChecklistForm,
+    ContactForm,
+    DurationForm,
+    EnjoymentForm,
+    IntensityForm,
+    QuestionsForm,
+    YesNoForm,
+)
 from .models import QuestionGroup
 
-EMERGENCY, DOCTOR, WHERE, FEET, DURATION, INTENSITY, CONTACT = (
+EMERGENCY, DOCTOR, ABOUT_YOU, WHERE, FEET, DURATION, INTENSITY, ENJOYMENT, ACTIVITY, CONTACT = (
     "emergency",
     "doctor",
+    "about_you",
     "where",
     "feet",
     "duration",
     "intensity",
+    "enjoyment",
+    "activity",
     "contact",
 )
-FOLLOW_UP_PREFIX = "about_"
+FOLLOW_UP_PREFIX = "more_"
 
 # The heading of a follow-up screen that asks more than one question (a
 # screen with one question uses the question itself as its heading).
@@ -66,8 +81,8 @@ class Screen:
     none_label: str = ""
     # Shown only when one of its questions is enabled by the answers so far.
     follow_up: bool = False
-    # Any "yes" ends the questionnaire with a red-flag result.
-    red_flag: bool = False
+    # Asked before the symptoms: answers that already mean an urgent result end the questionnaire.
+    safety: bool = False
     body_diagram: bool = False
 
 
@@ -75,11 +90,14 @@ CHECKLIST = "triage/_checklist.html"
 YES_NO = "triage/_yes_no.html"
 ONE_CHOICE = "triage/_one_choice.html"
 CONTACT_FIELDS = "triage/_contact.html"
+ABOUT_YOU_FIELDS = "triage/_about_you.html"
 
 
-@lru_cache(maxsize=8)
 def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
-    """Every screen the ruleset can show, in order (follow-ups included, whether enabled or not)."""
+    """Every screen the ruleset can show, in order (follow-ups included, whether enabled or not).
+
+    Cheap enough to build on every request (a few dozen questions), so it needs no cache.
+    """
     screens: list[Screen] = []
 
     def checklist(name: str, kinds: tuple[str, ...], keep: Callable[[scoring.Question], bool], **options) -> None:
@@ -99,7 +117,7 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
         title=_("Do you have any of these?"),
         hint=_("These can be signs of a serious problem that needs help straight away. Tick any you have now."),
         none_label=_("None of these apply"),
-        red_flag=True,
+        safety=True,
     )
     checklist(
         DOCTOR,
@@ -108,7 +126,18 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
         title=_("Do any of these apply to you?"),
         hint=_("A doctor should check these before you see a podiatrist. Tick any that apply."),
         none_label=_("None of these apply"),
-        red_flag=True,
+        safety=True,
+    )
+    # The person's age (optional) and the context questions (a cancer history, how it started).
+    screens.append(
+        Screen(
+            name=ABOUT_YOU,
+            form_class=AboutYouForm,
+            template=ABOUT_YOU_FIELDS,
+            title=_("About you"),
+            questions=ruleset.questions_of_kind(scoring.CONTEXT),
+            safety=True,
+        )
     )
     checklist(
         WHERE,
@@ -145,7 +174,12 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
         ),
         none_label=_("None of these"),
     )
-    for name, form_class in ((DURATION, DurationForm), (INTENSITY, IntensityForm)):
+    for name, form_class in (
+        (DURATION, DurationForm),
+        (INTENSITY, IntensityForm),
+        (ENJOYMENT, EnjoymentForm),
+        (ACTIVITY, ActivityForm),
+    ):
         field = form_class.base_fields[form_class.field_name]
         screens.append(
             Screen(name=name, form_class=form_class, template=ONE_CHOICE, title=field.label, hint=field.help_text)
@@ -177,6 +211,8 @@ class Plan:
     shown: dict[str, Shown]
     # Each answered screen's answers (question code to yes/no), in screen order.
     answers_by_screen: dict[str, dict[str, bool]]
+    # The person's age, when given on the about-you screen.
+    age: int | None = None
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -207,6 +243,7 @@ def plan_build(
     shown: dict[str, Shown] = {}
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
+    age = None
     for screen in screens_for(ruleset):
         questions = screen.questions
         if screen.follow_up:
@@ -215,10 +252,11 @@ def plan_build(
                 continue
         entry = Shown(screen, questions)
         shown[screen.name] = entry
-        data = stored(screen.name) if questions else None
+        data = stored(screen.name) if questions or screen.name == ABOUT_YOU else None
         if data is not None:
             form = screen.form_class(data=data, prefix=screen.name, **form_kwargs(entry))
             if isinstance(form, QuestionsForm) and form.is_valid():
                 by_screen[screen.name] = form.answers()
                 answers.update(by_screen[screen.name])
-    return Plan(shown=shown, answers_by_screen=by_screen)
+                age = form.cleaned_data.get("age", age)
+    return Plan(shown=shown, answers_by_screen=by_screen, age=age)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from . import selectors
+from . import scoring, selectors
 from .models import Disposition, PainDuration, Submission
 
 
@@ -20,6 +20,8 @@ class AnswerGroup:
     title: str
     yes: tuple[str, ...]
     no: tuple[str, ...]
+    # For each yes: its plain summary and why the question is asked (when the ruleset says).
+    why: tuple[tuple[str, str], ...] = ()
 
 
 GROUP_TITLES = (
@@ -34,7 +36,7 @@ def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
     ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
     groups = []
     for kind, title in GROUP_TITLES:
-        kinds = ("emergency", "doctor_today") if kind == "safety" else (kind,)
+        kinds = scoring.SAFETY_KINDS if kind == "safety" else (kind,)
         asked = [q for q in ruleset.questions_of_kind(*kinds) if q.code in submission.answers]
         if not asked:
             continue
@@ -43,6 +45,7 @@ def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
                 title=title,
                 yes=tuple(q.summary for q in asked if submission.answers[q.code]),
                 no=tuple(q.summary for q in asked if not submission.answers[q.code]),
+                why=tuple((q.summary, q.why_we_ask) for q in asked if submission.answers[q.code] and q.why_we_ask),
             )
         )
     return tuple(groups)

@@ -16,13 +16,14 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from . import ratelimit, scoring, screens, selectors, services, summary
-from .forms import ChecklistForm, ContactForm, QuestionsForm
+from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
 
 # The body diagram on the where-it-hurts screen: tapping an area ticks the
-# checklist items of the questions it stands for. Codes not on the screen are
-# dropped, so editing the content never breaks the page.
+# checklist items of the questions it stands for (where-it-hurts questions
+# only). Codes not on the screen are dropped, so editing the content never
+# breaks the page (ruleset 1 asked about the outer hip by pressing on it).
 BODY_REGIONS = (
-    ("hip", ("outer_hip_tenderness",)),
+    ("hip", ("outer_hip_pain", "outer_hip_tenderness")),
     ("groin", ("groin_pain",)),
     ("buttock", ("low_back_buttock_pain",)),
     ("lower_back", ("low_back_buttock_pain",)),
@@ -44,11 +45,21 @@ NOTICE_VERSION_KEY = "privacy_notice_version"
 FINISHED_KEY = "finished"
 RESULT_TOKENS_SESSION_KEY = selectors.RESULT_TOKENS_SESSION_KEY
 MAX_RESULTS_PER_SESSION = 20
+UNDER_16_SESSION_KEY = "triage_under_16"
+# Dispositions that end the questionnaire before the symptoms, and that a rate-limited page still gives.
+URGENT_DISPOSITIONS = frozenset({scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY})
 
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/landing.html")
+
+
+@require_safe
+def adults_only(request: HttpRequest) -> HttpResponse:
+    """Under 16: where to go instead (and, if their answers were urgent, what to do now). Nothing was stored."""
+    disposition = request.session.get(UNDER_16_SESSION_KEY) or None
+    return render(request, "triage/under_16.html", {"disposition": disposition})
 
 
 @require_safe
@@ -234,10 +245,22 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return super().process_step(form)
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
-        """On a red-flag screen, any tick ends the questionnaire at once."""
+        """After a safety screen: under 16, the page saying where to go instead (nothing stored);
+        answers that already mean emergency or a doctor today (any red-flag tick does) end the
+        questionnaire at once."""
         step = self.steps.current
-        if self.plan.shown[step].screen.red_flag and form.yes_codes():
-            return self._store(answers=self.plan.answers_until(step))
+        if self.plan.shown[step].screen.safety:
+            answers = self.plan.answers_until(step)
+            age = self.plan.age
+            assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(answers, age=age))
+            urgent = assessment.disposition in URGENT_DISPOSITIONS
+            if isinstance(form, AboutYouForm) and form.is_under_16():
+                self.storage.reset()
+                # Nothing is stored for a child; the next page still says what to do now if it is urgent.
+                self.request.session[UNDER_16_SESSION_KEY] = assessment.disposition if urgent else ""
+                return redirect("triage:adults_only")
+            if urgent:
+                return self._store(answers=answers, age=age)
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs) -> HttpResponse:
@@ -264,8 +287,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         clinic_id, contact = form_dict[screens.CONTACT].contact()
         return self._store(
             answers=answers,
+            age=self.plan.age,
             pain_duration=form_dict[screens.DURATION].cleaned_data["pain_duration"],
             pain_intensity=form_dict[screens.INTENSITY].cleaned_data["pain_intensity"],
+            enjoyment_interference=form_dict[screens.ENJOYMENT].cleaned_data["enjoyment_interference"],
+            activity_interference=form_dict[screens.ACTIVITY].cleaned_data["activity_interference"],
             clinic_id=clinic_id,
             contact=contact,
         )
@@ -294,9 +320,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """
         assessment = scoring.score(
             self.ruleset,
-            scoring.Answers.from_mapping(fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity")),
+            scoring.Answers.from_mapping(
+                fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity"), age=fields.get("age")
+            ),
         )
-        urgent = assessment.disposition in {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        urgent = assessment.disposition in URGENT_DISPOSITIONS
         response = render(
             self.request,
             "429.html",
