@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from tests.triage.test_views import answer_steps
 from triage import services
 from triage.models import Submission, Suggestion
-
-from .test_views import answer_steps
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import EXAMPLES
 from triage.models import ConditionWeight, Submission
 from triage.services import ruleset_publish
 
-from .conftest import EXAMPLES
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Stdin:

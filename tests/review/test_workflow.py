@@ -11,9 +11,8 @@ from audit.models import AuditAction, AuditEvent
 from review import services
 from review.models import Outcome, StatusChange
 from review.workflow import TRANSITIONS, transition_check
+from tests.review_helpers import clinician, make_submission
 from triage.models import Condition, ReviewStatus, Submission
-
-from .review_helpers import clinician, make_submission
 
 S = ReviewStatus
 ALL_MOVES = [(a, b) for a in S.values for b in S.values if a != b]

@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from review import selectors
+from tests.review_helpers import content_editor, first_code, make_submission, symptoms_of
 from triage import scoring
 from triage import selectors as triage_selectors
 from triage.models import ConditionWeight, Question, QuestionKind, RulesetVersion
 from triage.services import red_flag_problems, ruleset_publish
-
-from .review_helpers import content_editor, first_code, make_submission, symptoms_of
 
 PUBLISH = reverse("admin:triage_rulesetversion_publish")
 

@@ -9,10 +9,17 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from review.models import Note, Outcome, StatusChange
+from tests.review_helpers import (
+    clinician,
+    content_editor,
+    first_code,
+    make_submission,
+    staff_user,
+    superuser,
+    symptoms_of,
+)
 from triage import scoring
 from triage.models import ReviewStatus, Submission
-
-from .review_helpers import clinician, content_editor, first_code, make_submission, staff_user, superuser, symptoms_of
 
 CHANGELIST = reverse("admin:triage_submission_changelist")
 

@@ -10,14 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.services import client_ip
+from tests.triage.test_views import answer_steps, post_step, step_url
 from triage import ratelimit
 from triage.models import Submission
 
-from .test_views import answer_steps, post_step, step_url
-
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

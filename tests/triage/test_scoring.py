@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLES
 from triage import scoring
 from triage.scoring import Answers, score
-
-from .conftest import EXAMPLES
 
 
 def assess(ruleset, *yes, duration=None, intensity=None):

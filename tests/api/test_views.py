@@ -14,9 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 
+from tests.conftest import EXAMPLES
 from triage.models import Submission
-
-from .conftest import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

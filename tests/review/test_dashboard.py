@@ -10,12 +10,11 @@ from django.urls import reverse
 
 from review import selectors
 from review.services import outcome_record, submission_status_change
+from tests.review_helpers import clinician, first_code, make_submission, symptoms_of
 from triage import scoring
 from triage import selectors as triage_selectors
 from triage.models import Condition, ReviewStatus, Submission
 from triage.services import ruleset_publish
-
-from .review_helpers import clinician, first_code, make_submission, symptoms_of
 
 DASHBOARD = reverse("admin:triage_submission_dashboard")
 
@@ -142,7 +141,7 @@ def test_the_dashboard_costs_the_same_queries_at_any_size(client, user, db_rules
 
 
 def test_the_admin_index_links_to_the_dashboard_for_those_who_may_see_it(client, user, db_ruleset):
-    from .review_helpers import content_editor
+    from tests.review_helpers import content_editor
 
     client.force_login(user)
     assert DASHBOARD in client.get(reverse("admin:index")).content.decode()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
+from tests.conftest import SEED
 from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
-
-from .conftest import SEED
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from booking.models import BookingRequest, BookingStatus
+from tests.conftest import own_result
 from triage import scoring, services
 from triage.models import Clinic
-
-from .conftest import own_result
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.triage.test_views import STEPS, answer_steps, step_url
 from triage import scoring
-
-from .test_views import STEPS, answer_steps, step_url
 
 pytestmark = pytest.mark.django_db
 

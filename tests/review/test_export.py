@@ -12,11 +12,10 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from review import selectors
 from review.services import outcome_record, submission_assign
+from tests.review_helpers import clinician, first_code, make_submission, staff_user, symptoms_of
 from triage import scoring
 from triage.models import Condition, Submission
 from triage.services import ContactDetails
-
-from .review_helpers import clinician, first_code, make_submission, staff_user, symptoms_of
 
 EXPORT = reverse("admin:triage_submission_export")
 CHANGELIST = reverse("admin:triage_submission_changelist")
@@ -45,7 +44,7 @@ def test_the_export_has_the_documented_columns_in_order(user_client, db_ruleset)
 def test_the_columns_are_documented():
     from pathlib import Path
 
-    doc = (Path(__file__).parent.parent / "docs" / "review.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "review.md").read_text()
     for column in selectors.EXPORT_COLUMNS:
         assert f"`{column}`" in doc
 

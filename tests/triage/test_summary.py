@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.booking.test_booking import make_submission
+from tests.conftest import own_result
 from triage import scoring, selectors, services
-
-from .conftest import own_result
-from .test_booking import make_submission
 
 pytestmark = pytest.mark.django_db
 

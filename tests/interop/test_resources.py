@@ -13,10 +13,9 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from audit.models import AuditEvent
 from interop.resources import answers_from_questionnaire_response
+from tests.conftest import EXAMPLES
 from triage import scoring, services
 from triage.models import Clinic, Submission
-
-from .conftest import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from clinic_site.logs import JsonFormatter
+from tests.triage.test_views import answer_steps, post_step, step_url
 from triage import services
 from triage.models import Submission
 
-from .test_views import answer_steps, post_step, step_url
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-test-secret-key-that-is-long-and-random-enough-1f0c9e7b2a4d6e8f0a1b3c5d7e9f",
