@@ -100,13 +100,13 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_filter = ["disposition"]
     search_fields = ["code", "reason", "source"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_ordering(self, request: HttpRequest) -> list:
         # As scoring tries them: most urgent disposition first, then order.
         urgency = models.Case(
             *(models.When(disposition=d, then=models.Value(rank)) for d, rank in escalation.URGENCY.items()),
             output_field=models.IntegerField(),
         )
-        return super().get_queryset(request).annotate(urgency=urgency).order_by("urgency", "order", "code")
+        return [urgency.asc(), "order", "code"]
 
 
 @admin.register(Clinic)

@@ -205,10 +205,12 @@ class DurationForm(OneChoiceForm):
 INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
 
 
-def _zero_to_ten(label, help_text, required_message) -> forms.TypedChoiceField:
+def _zero_to_ten(label, help_text, required_message, *, required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
+        required=required,
+        empty_value=None,
         choices=INTENSITY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
@@ -241,8 +243,9 @@ class EnjoymentForm(ZeroToTenForm):
     ends = {"0": _("0: not at all"), "10": _("10: it has spoiled everything")}
     enjoyment_interference = _zero_to_ten(
         _("Over the past week, how much has the pain got in the way of enjoying life?"),
-        _("0 means not at all. 10 means it has spoiled everything."),
+        _("Optional. 0 means not at all. 10 means it has spoiled everything."),
         _("Choose a number from 0 to 10 for how much the pain spoils your enjoyment of life."),
+        required=False,
     )
 
 
@@ -251,8 +254,9 @@ class ActivityForm(ZeroToTenForm):
     ends = {"0": _("0: not at all"), "10": _("10: I could not do anything")}
     activity_interference = _zero_to_ten(
         _("Over the past week, how much has the pain got in the way of your everyday activities?"),
-        _("0 means not at all. 10 means you could not do anything."),
+        _("Optional. 0 means not at all. 10 means you could not do anything."),
         _("Choose a number from 0 to 10 for how much the pain gets in the way of what you do."),
+        required=False,
     )
 
 

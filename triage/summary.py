@@ -20,8 +20,6 @@ class AnswerGroup:
     title: str
     yes: tuple[str, ...]
     no: tuple[str, ...]
-    # For each yes: its plain summary and why the question is asked (when the ruleset says).
-    why: tuple[tuple[str, str], ...] = ()
 
 
 GROUP_TITLES = (
@@ -45,10 +43,22 @@ def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
                 title=title,
                 yes=tuple(q.summary for q in asked if submission.answers[q.code]),
                 no=tuple(q.summary for q in asked if not submission.answers[q.code]),
-                why=tuple((q.summary, q.why_we_ask) for q in asked if submission.answers[q.code] and q.why_we_ask),
             )
         )
     return tuple(groups)
+
+
+def summary_why_we_ask(*, submission: Submission) -> tuple[tuple[str, str], ...]:
+    """Why we ask, for the answers that decided the result: (plain summary, why), in question order.
+
+    Only those, so the summary stays on one page: the answers the deciding
+    rule looked at, the red flags and the context the person reported.
+    """
+    ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
+    result = submission.result
+    codes = {*result.get("reasons", [])[1:], *result.get("red_flags", []), *result.get("context", [])}
+    asked = [ruleset.by_code[code] for code in codes if code in ruleset.by_code]
+    return tuple((q.summary, q.why_we_ask) for q in sorted(asked, key=lambda q: q.order) if q.why_we_ask)
 
 
 def summary_pdf(*, submission: Submission) -> bytes:
@@ -61,6 +71,7 @@ def summary_pdf(*, submission: Submission) -> bytes:
         "submission": submission,
         "result": selectors.result_page_get(submission=submission),
         "answer_groups": summary_answers(submission=submission),
+        "why_we_ask": summary_why_we_ask(submission=submission),
         "disposition_label": Disposition(submission.disposition).label,
         "duration_label": PainDuration(submission.pain_duration).label if submission.pain_duration else "",
     }

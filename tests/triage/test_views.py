@@ -143,7 +143,8 @@ def test_an_invalid_post_shows_its_errors_and_answers_once_then_the_stored_answe
 
 
 @pytest.mark.parametrize(
-    "code", ["saddle_numbness", "bladder_bowel_change", "progressive_leg_weakness", "major_trauma"]
+    "code",
+    ["saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "progressive_leg_weakness", "major_trauma"],
 )
 def test_an_emergency_sign_ends_the_questionnaire_at_once(start, db_ruleset, code):
     response = post_step(start, screens.EMERGENCY, {"ticked": [code]})

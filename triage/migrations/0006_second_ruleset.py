@@ -192,7 +192,7 @@ RULES = [
     ),
     (
         1,
-        "cancer_history",
+        "cancer_alone",
         "see_gp_soon",
         {"any_yes": ["cancer_history"]},
         "Because you have had cancer, a GP should check this pain within a few days, before a podiatry assessment.",
