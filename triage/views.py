@@ -19,11 +19,11 @@ from . import ratelimit, scoring, screens, selectors, services, summary
 from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
 
 # The body diagram on the where-it-hurts screen: tapping an area ticks the
-# checklist items of the questions it stands for (where-it-hurts questions
-# only). Codes not on the screen are dropped, so editing the content never
-# breaks the page (ruleset 1 asked about the outer hip by pressing on it).
+# checklist items of the questions it stands for: where it hurts, never a
+# test such as pressing on the hip. Codes not on the screen are dropped, so
+# editing the content never breaks the page.
 BODY_REGIONS = (
-    ("hip", ("outer_hip_pain", "outer_hip_tenderness")),
+    ("hip", ("outer_hip_pain",)),
     ("groin", ("groin_pain",)),
     ("buttock", ("low_back_buttock_pain",)),
     ("lower_back", ("low_back_buttock_pain",)),
