@@ -250,11 +250,7 @@ class Ruleset:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """What a person said: the codes answered yes, and the optional measures.
-
-    ``asked`` holds every code the person answered (yes or no); None means
-    every question was asked. A question not asked is neither yes nor no.
-    """
+    """What a person said: the codes answered yes, and the optional measures."""
 
     yes: frozenset[str]
     pain_duration: str | None = None
@@ -262,7 +258,6 @@ class Answers:
     age: int | None = None
     enjoyment_interference: int | None = None
     activity_interference: int | None = None
-    asked: frozenset[str] | None = None
 
     @classmethod
     def from_mapping(
@@ -282,7 +277,6 @@ class Answers:
             age,
             enjoyment_interference,
             activity_interference,
-            asked=frozenset(answers),
         )
 
 
@@ -308,7 +302,8 @@ class ConditionScore:
     symptom_points: int
     driver_points: int
     symptom_total: int
-    # Telling symptoms of this condition the person answered "no" to (never one they were not asked).
+    # Telling symptoms of this condition the person did not report, among those they were
+    # asked (a follow-up whose enable_when the answers did not meet was never asked).
     missing: tuple[str, ...]
 
 
@@ -335,7 +330,7 @@ class Assessment:
     acc_possible: bool = False
 
 
-def _score_condition(rule: _ConditionRule, yes: frozenset[str], asked: frozenset[str] | None) -> ConditionScore:
+def _score_condition(rule: _ConditionRule, yes: frozenset[str], asked: frozenset[str]) -> ConditionScore:
     condition = rule.condition
     matched_symptoms = [(code, weight) for code, weight in rule.symptoms if code in yes]
     symptom_points = sum(weight for _, weight in matched_symptoms)
@@ -358,14 +353,18 @@ def _score_condition(rule: _ConditionRule, yes: frozenset[str], asked: frozenset
         symptom_points=symptom_points,
         driver_points=driver_points,
         symptom_total=rule.symptom_total,
-        missing=tuple(code for code, _ in rule.symptoms if code not in yes and (asked is None or code in asked)),
+        missing=tuple(code for code, _ in rule.symptoms if code not in yes and code in asked),
     )
 
 
 def score(ruleset: Ruleset, answers: Answers) -> Assessment:
     """Score ``answers`` against ``ruleset``; codes the ruleset does not know are ignored."""
     yes = answers.yes
-    scores = tuple(_score_condition(rule, yes, answers.asked) for rule in ruleset._rules)
+    # What the person was asked: every question whose enable_when their answers meet (a code not
+    # answered yes counts as no), so a follow-up never shown is never a telling symptom "not reported".
+    said = {code: code in yes for code in ruleset.by_code}
+    asked = frozenset(q.code for q in ruleset.questions if ruleset.question_enabled(q, said))
+    scores = tuple(_score_condition(rule, yes, asked) for rule in ruleset._rules)
     order = {condition.slug: index for index, condition in enumerate(ruleset.conditions)}
     # Ties: the condition with more of its score from symptoms (rather than
     # drivers) first, then the ruleset's own order, so the result is stable.

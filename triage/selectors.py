@@ -30,7 +30,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 order=q["order"],
                 why_we_ask=q.get("why_we_ask", ""),
                 # Snapshots published before questions could depend on others have no enable_when.
-                enable_when=tuple((c["question"], c["answer"]) for c in q.get("enable_when", ())),
+                enable_when=tuple((c["question"], c["answer"]) for c in q.get("enable_when") or ()),
             )
             for q in content["questions"]
         ),

@@ -183,7 +183,7 @@ def test_an_unreachable_database_gets_the_503_page_not_a_traceback(database_url)
 def test_an_unexpected_error_gets_the_500_page_with_no_detail(start, db_ruleset):
     client = Client(raise_request_exception=False)
     client.cookies = start.cookies
-    answer_steps(client, db_ruleset, upto="intensity")
+    answer_steps(client, db_ruleset, upto="activity")
     with mock.patch.object(services, "submission_create", side_effect=ValueError("secret internals")):
         response = post_step(client, "contact", {})
     assert response.status_code == 500
@@ -201,7 +201,7 @@ def test_a_missing_page_gets_the_site_404_page(client, db):
 
 def test_a_double_clicked_final_submit_stores_one_submission(start, db_ruleset, monkeypatch):
     """Two POSTs of the last step race: the second arrives while the first is between scoring and saving."""
-    answer_steps(start, db_ruleset, yes={"groin_pain"}, upto="intensity")
+    answer_steps(start, db_ruleset, yes={"groin_pain"}, upto="activity")
     second_click = Client()
     second_click.cookies = start.cookies
     original_build = services.submission_build
@@ -260,7 +260,7 @@ def test_logs_are_one_json_line_per_request_and_never_hold_answers_or_contact_de
     client = Client(raise_request_exception=False)
     client.cookies = start.cookies
     start.get(reverse("triage:check") + "?reset=1")
-    answer_steps(client, db_ruleset, upto="intensity")
+    answer_steps(client, db_ruleset, upto="activity")
     error = ValueError("Key (contact_email)=(aroha.ngata@example.co.nz) phone 021 555 0199 already exists")
     monkeypatch.setattr(services, "submission_create", mock.Mock(side_effect=error))
     contact = {"contact_consent": "on", "contact_name": "Aroha Ngata", "contact_phone": "021 555 0199"}

@@ -202,9 +202,14 @@ def test_a_follow_up_screen_asks_only_its_enabled_questions(start, db_ruleset):
 
 
 def test_not_asked_questions_never_count_as_telling_symptoms_missing(db_ruleset):
-    answers = scoring.Answers.from_mapping({"groin_pain": True, "clicking_catching": False})
+    # Groin pain answered no: its follow-ups were never asked, so nothing about it is "less likely because".
+    answers = scoring.Answers.from_mapping({"groin_pain": False, "outer_hip_pain": True})
+    scores = {s.slug: s for s in scoring.score(db_ruleset, answers).scores}
+    assert scores["hip-impingement"].missing == ("groin_pain",)
+    assert "outer_hip_tenderness" in scores["hip-bursitis"].missing  # asked (hip pain), not reported
+    answers = scoring.Answers.from_mapping({"groin_pain": True})
     impingement = next(s for s in scoring.score(db_ruleset, answers).scores if s.slug == "hip-impingement")
-    assert impingement.missing == ("clicking_catching",)
+    assert impingement.missing == ("clicking_catching", "pain_deep_flexion_twisting")
 
 
 def test_full_journey_to_book_an_assessment(start, db_ruleset):
