@@ -6,6 +6,7 @@ No browser is ever downloaded: Playwright launches /usr/bin/chromium
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.apps import apps as django_apps
 from tests.conftest import SEED
 from triage.models import Question, RulesetVersion
 
+SECOND = importlib.import_module("triage.migrations.0006_second_ruleset")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -50,6 +52,8 @@ def _clinical_content(transactional_db) -> None:
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
         SEED.seed(django_apps, None)
+        # Ruleset 2 (escalation rules, context questions, follow-ups asked only for the areas that hurt).
+        SECOND.publish_second_ruleset(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
