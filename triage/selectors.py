@@ -215,13 +215,18 @@ def result_page_get(*, submission: Submission) -> ResultPage:
 
     scores = {s["slug"]: s for s in result.get("scores", [])}
     said_yes = {code for code, value in submission.answers.items() if value}
+    # Only questions the person was asked can count against a condition: a follow-up whose
+    # enable_when their answers did not meet was never shown (as scoring.score decides it).
+    said = {code: code in said_yes for code in ruleset.by_code}
     suggestions = []
     for slug in result.get("suggestions", []):
         condition = ruleset.condition(slug)
         against = tuple(
             line(code)
             for code, _weight in condition.weights
-            if ruleset.by_code[code].kind == scoring.SYMPTOM and code not in said_yes
+            if ruleset.by_code[code].kind == scoring.SYMPTOM
+            and code not in said_yes
+            and ruleset.question_enabled(ruleset.by_code[code], said)
         )
         suggestions.append(
             SuggestedCondition(
