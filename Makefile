@@ -6,7 +6,7 @@ PORT ?= 8000
 # CI sets TEST_DATABASE_URL; locally the suite also runs on PostgreSQL when one answers on 127.0.0.1:5432.
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install install-dev run serve load test lint migrations-check seed ci screenshots bootstrap-subset bench
+.PHONY: install install-dev system-packages run serve load test lint migrations-check seed ci screenshots bootstrap-subset bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,21 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# Debian packages the tests need that a bare machine lacks: Chromium for the browser tests, wrk for the
+# benchmark smoke test, Pango, HarfBuzz and a font for WeasyPrint's PDFs. Installed only when missing
+# (apt-get update first), as root or through sudo; says nothing when all are there.
+SYSTEM_PACKAGES := chromium wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "== Installing Debian packages the tests need:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+		else echo "make: not root and no sudo: install these with apt-get:" $$missing >&2; exit 1; fi; \
+		$$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## make run: install, migrate (which loads the clinical content) and serve on 127.0.0.1:$(PORT)
 run: install
@@ -43,7 +58,7 @@ serve: install
 ## make load: 16 simulated patients for 30 s against gunicorn, on SQLite then PostgreSQL (needs Redis and PostgreSQL)
 LOAD_PORT ?= 8100
 load: install
-	$(BIN)/python bench/load.py --db both --patients 16 --duration 30 --port $(LOAD_PORT)
+	$(BIN)/python -m bench.load --db both --patients 16 --duration 30 --port $(LOAD_PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -51,8 +66,8 @@ lint: install-dev
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## make test: lint, migrations check, the suite on SQLite, then on PostgreSQL
-test: lint migrations-check
+## make test: the system packages it needs, lint, migrations check, the suite on SQLite, then on PostgreSQL
+test: system-packages lint migrations-check
 	$(BIN)/pytest
 	@url="$${TEST_DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
@@ -80,6 +95,5 @@ ci: test
 
 ## make bench: throughput as ratios to hello-world, query counts, score(), admin changelist, memory.
 ## Writes bench/results.json; see docs/benchmarks.md. BENCH_ARGS="--quick" for a one-round smoke run.
-bench: install-dev
-	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
+bench: install-dev system-packages
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -7,9 +7,12 @@ from .models import AuditEvent
 
 
 class ReadOnlyAdminMixin:
-    """Records that are history: they can be read, never added, edited or deleted through the admin."""
+    """Records that are history: they can be read, never added, edited or deleted through the admin.
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    For model admins and inlines alike (an inline's add check also gets the parent object).
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -56,17 +57,13 @@ class BookingRequestAdmin(admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         # Contact details are personal information: every look is recorded.
         if request.method == "GET":
-            audit_record(action=AuditAction.VIEW, target=f"booking request {object_id}", request=request)
+            audit_record(
+                action=AuditAction.VIEW, target=f"booking request {object_id}", actor=Actor.from_request(request)
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request: HttpRequest, obj: BookingRequest, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            action=AuditAction.CHANGE,
-            target=f"booking request {obj.pk}",
-            request=request,
-            detail={"fields": sorted(form.changed_data)},
-        )
+        services.booking_request_save(booking=obj, changed_fields=form.changed_data, actor=Actor.from_request(request))
 
     @admin.display(description=_("reference"), ordering="submission__reference")
     def reference(self, obj: BookingRequest) -> str:
@@ -81,12 +78,8 @@ class BookingRequestAdmin(admin.ModelAdmin):
         return "; ".join([", ".join(obj.preferred_days_display()), ", ".join(obj.preferred_times_display())])
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: BookingStatus) -> None:
-        changed, refused = services.booking_request_set_status(requests=queryset, status=status)
-        audit_record(
-            action=AuditAction.CHANGE,
-            target="booking requests",
-            request=request,
-            detail={"ids": sorted(queryset.values_list("pk", flat=True)), "status": status.value},
+        changed, refused = services.booking_request_set_status(
+            requests=queryset, status=status, actor=Actor.from_request(request)
         )
         self.message_user(request, _("%(n)d request(s) marked as %(s)s.") % {"n": changed, "s": status.label})
         if refused:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from audit.actor import Actor
+from audit.models import AuditAction
+from audit.services import audit_record
 from triage.models import Clinic, Submission
 
 from .models import OPEN_STATUSES, BookingRequest, BookingStatus
@@ -49,12 +52,27 @@ def booking_request_create(*, submission: Submission, details: BookingDetails) -
         return existing
 
 
-def booking_request_set_status(*, requests: Iterable[BookingRequest], status: BookingStatus) -> tuple[int, int]:
-    """Move requests to ``status``. Returns (changed, refused).
+def booking_request_save(*, booking: BookingRequest, changed_fields: Iterable[str], actor: Actor) -> None:
+    """Save reception's edits to a request, audited with the names (not the values) of the fields changed."""
+    with transaction.atomic():
+        booking.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=f"booking request {booking.pk}",
+            actor=actor,
+            detail={"fields": sorted(changed_fields)},
+        )
+
+
+def booking_request_set_status(
+    *, requests: Iterable[BookingRequest], status: BookingStatus, actor: Actor
+) -> tuple[int, int]:
+    """Move requests to ``status`` (audited). Returns (changed, refused).
 
     Reopening a request is refused when its self-check already has another
     open request, so reception never sees the same patient twice in the queue.
     """
+    requests = list(requests)
     changed = refused = 0
     for booking in requests:
         if booking.status == status:
@@ -67,4 +85,10 @@ def booking_request_set_status(*, requests: Iterable[BookingRequest], status: Bo
             refused += 1
         else:
             changed += 1
+    audit_record(
+        action=AuditAction.CHANGE,
+        target="booking requests",
+        actor=actor,
+        detail={"ids": sorted(booking.pk for booking in requests), "status": status.value},
+    )
     return changed, refused

@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "interop",
 ]
 
+# Actions other apps add to the triage queue (review's submission admin). Named
+# here, where the site is composed, because review and interop are siblings
+# that never import each other.
+SUBMISSION_ADMIN_EXTRA_ACTIONS = ["interop.admin.download_questionnaire_response"]
+
 MIDDLEWARE = [
     # First, so its one line per request sees the final status, whatever an inner layer did.
     "clinic_site.middleware.RequestLogMiddleware",
@@ -160,7 +165,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_CLIENT_IP_CALLABLE = "audit.actor.client_ip"
 # Axes records every attempt in its own tables (visible in the admin). Its log
 # lines name only what a lockout is keyed on (staff user name and IP), never
 # user agents; no patient data passes through sign-in.
@@ -238,7 +243,8 @@ TRIAGE_SUBMISSION_RATE_LIMIT = (
 )
 
 # --- Privacy (Health Information Privacy Code 2020) --------------------------
-# Bump the version whenever templates/triage/privacy_notice.html changes in
+# Bump the version whenever the notice (templates/triage/privacy.html, or its
+# summary templates/triage/_collection_notice.html) changes in
 # substance: every submission records the version the person was shown.
 TRIAGE_PRIVACY_NOTICE_VERSION = "2026-11-1"
 TRIAGE_PRIVACY_OFFICER = {

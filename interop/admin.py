@@ -1,8 +1,8 @@
 """The "download as FHIR" action on submissions.
 
-Added to the Submission admin from here rather than in triage/admin.py, so
-the export stays with the rest of the FHIR code. Admin autodiscovery imports
-app admin modules in INSTALLED_APPS order: triage's registers first.
+It stays with the rest of the FHIR code; the submission admin (in review, a
+sibling that may not import interop) lists it because clinic_site's settings
+name it in SUBMISSION_ADMIN_EXTRA_ACTIONS. Nothing is registered here.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage import selectors as triage_selectors
-from triage.models import Submission
 
 from .http import fhir_response, fhir_urls
 from .resources import questionnaire_response_build
@@ -44,8 +44,9 @@ def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) 
         )
         for submission in submissions
     ]
+    actor = Actor.from_request(request)
     for submission in submissions:
-        audit_record(action=AuditAction.EXPORT, target=submission.reference, request=request, detail={"format": "fhir"})
+        audit_record(action=AuditAction.EXPORT, target=submission.reference, actor=actor, detail={"format": "fhir"})
     if len(resources) == 1:
         return fhir_response(resources[0], filename=f"QuestionnaireResponse-{resources[0]['id']}.json")
     bundle = {
@@ -58,13 +59,3 @@ def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) 
         ],
     }
     return fhir_response(bundle, filename=f"QuestionnaireResponses-{timezone.now():%Y%m%d-%H%M%S}.json")
-
-
-def _attach(model_admin: admin.ModelAdmin) -> None:
-    # On the instance, keeping whatever actions the Submission admin declares.
-    actions = list(model_admin.actions or [])
-    if download_questionnaire_response not in actions:
-        model_admin.actions = [*actions, download_questionnaire_response]
-
-
-_attach(admin.site.get_model_admin(Submission))

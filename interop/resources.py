@@ -10,39 +10,24 @@ scoring, the API and exports, so a response can be read without this code.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from triage import scoring
+from triage import scoring, steps
+from triage.forms import AboutYouForm, ActivityForm, ContactForm, DurationForm, EnjoymentForm, IntensityForm
 from triage.models import Clinic, PainDuration, Submission
 
 QUESTIONNAIRE_ID = "hip-back-self-check"
-GROUP_TEXTS = {
-    "safety": "Safety questions",
-    "symptoms": "Where it hurts and how",
-    "feet": "Feet and how you move",
-    "duration": "How long and how bad",
-    "contact": "Clinic and contact details",
-}
-SYMPTOM_GROUPS = {"symptoms": (scoring.SYMPTOM,), "feet": (scoring.DRIVER,)}
+# The answers that end the questionnaire. The safety step also asks context (a cancer history, an
+# accident), which acts only through the escalation rules and never hides the later steps.
 RED_FLAG_KINDS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
-# The first group asks the red flags, then context (a cancer history, an accident).
-SAFETY_KINDS = scoring.SAFETY_KINDS
-# The whole-number answers besides pain intensity (contract v2), and the group each is asked in.
+# Whole-number answers besides pain intensity (contract v2): the step each is asked on, and its range.
 NUMBER_ITEMS = {
-    "age": ("safety", "How old are you? In whole years.", scoring.AGE_RANGE),
-    "enjoyment_interference": (
-        "duration",
-        "Over the past week, how much has the pain got in the way of enjoying life? 0 is not at all, 10 completely.",
-        scoring.INTERFERENCE_RANGE,
-    ),
-    "activity_interference": (
-        "duration",
-        "Over the past week, how much has the pain got in the way of your everyday activities? "
-        "0 is not at all, 10 completely.",
-        scoring.INTERFERENCE_RANGE,
-    ),
+    "age": (steps.SAFETY, scoring.AGE_RANGE),
+    "enjoyment_interference": (steps.DURATION, scoring.INTERFERENCE_RANGE),
+    "activity_interference": (steps.DURATION, scoring.INTERFERENCE_RANGE),
 }
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 
 @dataclass(frozen=True)
@@ -94,16 +79,25 @@ def _boolean_item(question: scoring.Question) -> dict:
         children.append(_display_item(f"{question.code}.why", f"Why we ask: {question.why_we_ask}", "flyover"))
     if children:
         item["item"] = children
+    if question.enable_when:
+        # Asked only when one of these earlier answers was given (issue 12): FHIR's enableWhen.
+        item["enableWhen"] = [
+            {"question": code, "operator": "=", "answerBoolean": answer} for code, answer in question.enable_when
+        ]
+        if len(question.enable_when) > 1:
+            item["enableBehavior"] = "any"
+        # Required only when shown: a question not asked is left out of the response.
     return item
 
 
-def _number_item(link_id: str) -> dict:
-    _group, text, allowed = NUMBER_ITEMS[link_id]
+def _number_item(name: str, form_class) -> dict:
+    _step, allowed = NUMBER_ITEMS[name]
+    field = form_class.base_fields[name]
     return {
-        "linkId": link_id,
-        "text": text,
+        "linkId": name,
+        "text": _label_and_help(field),
         "type": "integer",
-        "required": link_id != "age",
+        "required": bool(field.required),
         "extension": [
             {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": min(allowed)},
             {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": max(allowed)},
@@ -111,8 +105,9 @@ def _number_item(link_id: str) -> dict:
     }
 
 
-def _clinic_display(clinic: Clinic) -> str:
-    return f"{clinic.name} ({clinic.region})" if clinic.region else clinic.name
+def _label_and_help(field) -> str:
+    """A question's text as the patient reads it on the form: the label, then its help line."""
+    return f"{field.label} {field.help_text}" if field.help_text else str(field.label)
 
 
 def questionnaire_build(
@@ -127,33 +122,27 @@ def questionnaire_build(
     after_safety = {"enableWhen": no_red_flags, "enableBehavior": "all"}
     items = [
         {
-            "linkId": "safety",
-            "text": GROUP_TEXTS["safety"],
+            "linkId": step.name,
+            "text": step.title,
             "type": "group",
-            "required": True,
-            "item": [_number_item("age"), *(_boolean_item(q) for q in ruleset.questions_of_kind(*SAFETY_KINDS))],
+            **({"required": True} if step is steps.SAFETY else after_safety),
+            "item": [
+                *([_number_item("age", AboutYouForm)] if step is steps.SAFETY else []),
+                *(_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)),
+            ],
         }
+        for step in steps.QUESTION_STEPS
     ]
-    for group, kinds in SYMPTOM_GROUPS.items():
-        items.append(
-            {
-                "linkId": group,
-                "text": GROUP_TEXTS[group],
-                "type": "group",
-                **after_safety,
-                "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*kinds)],
-            }
-        )
     items.append(
         {
-            "linkId": "duration",
-            "text": GROUP_TEXTS["duration"],
+            "linkId": steps.DURATION.name,
+            "text": steps.DURATION.title,
             "type": "group",
             **after_safety,
             "item": [
                 {
                     "linkId": "pain_duration",
-                    "text": "How long have you had this pain?",
+                    "text": str(DurationForm.base_fields["pain_duration"].label),
                     "type": "choice",
                     "required": True,
                     "answerOption": [
@@ -169,34 +158,34 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "pain_intensity",
-                    "text": "How bad is the pain on a typical day? 0 is no pain, 10 the worst you can imagine.",
+                    "text": _label_and_help(IntensityForm.base_fields["pain_intensity"]),
                     "type": "integer",
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
                 },
-                _number_item("enjoyment_interference"),
-                _number_item("activity_interference"),
+                _number_item("enjoyment_interference", EnjoymentForm),
+                _number_item("activity_interference", ActivityForm),
             ],
         }
     )
     consent_given = {"enableWhen": [{"question": "contact_consent", "operator": "=", "answerBoolean": True}]}
     items.append(
         {
-            "linkId": "contact",
-            "text": GROUP_TEXTS["contact"],
+            "linkId": steps.CONTACT.name,
+            "text": steps.CONTACT.title,
             "type": "group",
             **after_safety,
             "item": [
                 {
                     "linkId": "clinic",
-                    "text": "Which clinic would suit you best?",
+                    "text": str(ContactForm.base_fields["clinic"].label),
                     "type": "choice",
                     "answerOption": [
                         {
                             "valueCoding": {
                                 "system": urls.code_system("clinic"),
                                 "code": clinic.slug,
-                                "display": _clinic_display(clinic),
+                                "display": clinic.label,
                             }
                         }
                         for clinic in clinics
@@ -204,12 +193,18 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "contact_consent",
-                    "text": "I would like the clinic to contact me about these answers",
+                    "text": str(ContactForm.base_fields["contact_consent"].label),
                     "type": "boolean",
                 },
-                {"linkId": "contact_name", "text": "Name", "type": "string", **consent_given},
-                {"linkId": "contact_email", "text": "Email", "type": "string", **consent_given},
-                {"linkId": "contact_phone", "text": "Phone", "type": "string", **consent_given},
+                *(
+                    {
+                        "linkId": name,
+                        "text": str(ContactForm.base_fields[name].label),
+                        "type": "string",
+                        **consent_given,
+                    }
+                    for name in CONTACT_FIELDS
+                ),
             ],
         }
     )
@@ -247,15 +242,14 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
             if q.code in answered
         ]
 
-    def numbers(group: str) -> list[dict]:
+    def numbers(step: steps.Step) -> list[dict]:
         return [
             {"linkId": name, "answer": [{"valueInteger": getattr(submission, name)}]}
-            for name, (in_group, _text, _allowed) in NUMBER_ITEMS.items()
-            if in_group == group and getattr(submission, name) is not None
+            for name, (asked_on, _allowed) in NUMBER_ITEMS.items()
+            if asked_on is step and getattr(submission, name) is not None
         ]
 
-    groups = [("safety", numbers("safety") + booleans(ruleset.questions_of_kind(*SAFETY_KINDS)))]
-    groups += [(group, booleans(ruleset.questions_of_kind(*kinds))) for group, kinds in SYMPTOM_GROUPS.items()]
+    groups = [(step, numbers(step) + booleans(ruleset.questions_of_kind(*step.kinds))) for step in steps.QUESTION_STEPS]
     duration = []
     if submission.pain_duration:
         duration.append(
@@ -274,7 +268,7 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
         )
     if submission.pain_intensity is not None:
         duration.append({"linkId": "pain_intensity", "answer": [{"valueInteger": submission.pain_intensity}]})
-    groups.append(("duration", duration + numbers("duration")))
+    groups.append((steps.DURATION, duration + numbers(steps.DURATION)))
     contact = []
     if submission.clinic_id is not None:
         clinic = submission.clinic
@@ -286,7 +280,7 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
                         "valueCoding": {
                             "system": urls.code_system("clinic"),
                             "code": clinic.slug,
-                            "display": _clinic_display(clinic),
+                            "display": clinic.label,
                         }
                     }
                 ],
@@ -294,11 +288,11 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
         )
     if submission.contact_consent:
         contact.append({"linkId": "contact_consent", "answer": [{"valueBoolean": True}]})
-        for field in ("contact_name", "contact_email", "contact_phone"):
+        for field in CONTACT_FIELDS:
             value = getattr(submission, field)
             if value:
                 contact.append({"linkId": field, "answer": [{"valueString": value}]})
-    groups.append(("contact", contact))
+    groups.append((steps.CONTACT, contact))
     return {
         "resourceType": "QuestionnaireResponse",
         "id": submission.reference,
@@ -307,60 +301,5 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
         "status": "completed",
         "authored": submission.created_at.isoformat(),
         # A group with nothing answered is left out: FHIR wants answers or items in every item.
-        "item": [
-            {"linkId": group, "text": GROUP_TEXTS[group], "item": children} for group, children in groups if children
-        ],
+        "item": [{"linkId": step.name, "text": step.title, "item": children} for step, children in groups if children],
     }
-
-
-@dataclass(frozen=True)
-class ResponseAnswers:
-    """What a QuestionnaireResponse says, in the scoring's terms."""
-
-    ruleset_version: int | None
-    answers: dict[str, bool]
-    pain_duration: str | None
-    pain_intensity: int | None
-    clinic: str | None
-    numbers: dict[str, int] = field(default_factory=dict)  # age and the interference answers given
-
-
-def _walk(items: Iterable[dict]) -> Iterable[dict]:
-    for item in items:
-        yield item
-        yield from _walk(item.get("item", []))
-        for answer in item.get("answer", []):
-            yield from _walk(answer.get("item", []))
-
-
-def answers_from_questionnaire_response(resource: dict, *, ruleset: scoring.Ruleset) -> ResponseAnswers:
-    """Read the answers back out of a QuestionnaireResponse (the reverse of the builder)."""
-    canonical = resource.get("questionnaire", "")
-    version = canonical.rpartition("|")[2] if "|" in canonical else ""
-    answers: dict[str, bool] = {}
-    duration = intensity = clinic = None
-    numbers: dict[str, int] = {}
-    for item in _walk(resource.get("item", [])):
-        values = item.get("answer") or []
-        if not values:
-            continue
-        value = values[0]
-        link_id = item["linkId"]
-        if link_id in ruleset.by_code and "valueBoolean" in value:
-            answers[link_id] = value["valueBoolean"]
-        elif link_id == "pain_duration":
-            duration = value["valueCoding"]["code"]
-        elif link_id == "pain_intensity":
-            intensity = value["valueInteger"]
-        elif link_id == "clinic":
-            clinic = value["valueCoding"]["code"]
-        elif link_id in NUMBER_ITEMS and "valueInteger" in value:
-            numbers[link_id] = value["valueInteger"]
-    return ResponseAnswers(
-        ruleset_version=int(version) if version.isdigit() else None,
-        answers=answers,
-        pain_duration=duration,
-        pain_intensity=intensity,
-        clinic=clinic,
-        numbers=numbers,
-    )

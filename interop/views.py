@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage import selectors as triage_selectors
@@ -62,5 +63,10 @@ def questionnaire_response(request: HttpRequest, reference: str) -> HttpResponse
         ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
         urls=fhir_urls(request),
     )
-    audit_record(action=AuditAction.EXPORT, target=submission.reference, request=request, detail={"format": "fhir"})
+    audit_record(
+        action=AuditAction.EXPORT,
+        target=submission.reference,
+        actor=Actor.from_request(request),
+        detail={"format": "fhir"},
+    )
     return fhir_response(resource)

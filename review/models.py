@@ -2,9 +2,13 @@
 
 Notes are append-only; the outcome records what an assessment really found
 (the ground truth the accuracy report measures the self-check against);
-status changes keep who moved a submission, when, from where to where and why.
-Field changes to outcomes and to a submission's review fields are kept by
-django-simple-history as well.
+status changes keep who moved a submission, when, from where to where and why
+(the workflow timeline clinicians read). An outcome's earlier versions are kept
+by django-simple-history: a corrected finding is what the accuracy report
+measures, and the audit trail keeps who changed it but not what it said.
+A submission's assignment and status need no history table of their own: the
+status changes and the audit trail (who, when, from where, old and new value)
+already answer that.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from triage.models import Condition, ReviewStatus, Submission
@@ -102,43 +105,3 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class SubmissionHistory(HistoricalRecords):
-    """History of a submission's review fields, from the first change on.
-
-    The patient's own answers, result and contact details never change, so
-    they are not copied into the history table (less health information in
-    more places), and storing a new submission writes no history row: the
-    questionnaire's final submit keeps its query budget.
-    """
-
-    def post_save(self, instance, created, using=None, **kwargs):
-        if created:
-            return
-        super().post_save(instance, created, using=using, **kwargs)
-
-
-# The fields a submission's history keeps. Every other field is left out,
-# including any added to Submission later, so new patient data never lands in
-# the history table by accident (and needs no history migration).
-SUBMISSION_HISTORY_FIELDS = {
-    "id",
-    "reference",
-    "created_at",
-    "ruleset_version",
-    "disposition",
-    "status",
-    "not_appropriate_reason",
-    "assigned_to",
-}
-SUBMISSION_HISTORY_EXCLUDED = [f.name for f in Submission._meta.fields if f.name not in SUBMISSION_HISTORY_FIELDS]
-
-register(
-    Submission,
-    app="review",
-    records_class=SubmissionHistory,
-    excluded_fields=SUBMISSION_HISTORY_EXCLUDED,
-    # A deleted or purged submission leaves no history behind (the audit trail records the deletion).
-    cascade_delete_history=True,
-)

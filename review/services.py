@@ -1,7 +1,9 @@
 """Writes of the review workflow: status, assignment, notes and outcomes.
 
-Each change records who and when (StatusChange, simple-history) and goes to
-the audit trail with the IP it came from.
+Each takes the ``Actor`` who acted and writes the audit trail itself (who,
+when, from which IP), whichever screen or script called it. A status move is
+also kept as a StatusChange: the workflow timeline clinicians read on the
+submission's page.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage.models import Condition, ReviewStatus, Submission
@@ -23,19 +25,12 @@ from .models import Note, Outcome, StatusChange
 from .workflow import transition_check
 
 
-def _save_review_fields(*, submission: Submission, user: AbstractBaseUser, fields: list[str]) -> None:
-    # simple-history reads the acting user from here when no middleware set it.
-    submission._history_user = user
-    submission.save(update_fields=fields)
-
-
 def submission_status_change(
     *,
     submission: Submission,
     to_status: str,
-    user: AbstractBaseUser,
+    actor: Actor,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> StatusChange:
     """Move a submission to ``to_status``; raises ValidationError for a move the workflow does not allow."""
     reason = reason.strip()
@@ -49,15 +44,14 @@ def submission_status_change(
         if to_status == ReviewStatus.NOT_APPROPRIATE:
             submission.not_appropriate_reason = reason[:300]
             fields.append("not_appropriate_reason")
-        _save_review_fields(submission=submission, user=user, fields=fields)
+        submission.save(update_fields=fields)
         change = StatusChange.objects.create(
-            submission=submission, from_status=current, to_status=to_status, reason=reason[:300], changed_by=user
+            submission=submission, from_status=current, to_status=to_status, reason=reason[:300], changed_by=actor.user
         )
         audit_record(
             action=AuditAction.CHANGE,
             target=submission.reference,
-            request=request,
-            actor_label=None if request else user.get_username(),
+            actor=actor,
             detail={"status": [current, to_status], **({"reason": reason} if reason else {})},
         )
     return change
@@ -67,42 +61,33 @@ def submission_assign(
     *,
     submission: Submission,
     assignee: AbstractBaseUser | None,
-    user: AbstractBaseUser,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> None:
     """Assign (or unassign, with None) a submission; a new one taken on moves into review."""
     with transaction.atomic():
         previous = submission.assigned_to_id
         submission.assigned_to = assignee
-        _save_review_fields(submission=submission, user=user, fields=["assigned_to"])
+        submission.save(update_fields=["assigned_to"])
         audit_record(
             action=AuditAction.CHANGE,
             target=submission.reference,
-            request=request,
-            actor_label=None if request else user.get_username(),
+            actor=actor,
             detail={"assigned_to": [previous, assignee.pk if assignee else None]},
         )
         if assignee is not None and submission.status == ReviewStatus.NEW:
-            submission_status_change(
-                submission=submission, to_status=ReviewStatus.IN_REVIEW, user=user, request=request
-            )
+            submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, actor=actor)
 
 
-def note_add(
-    *, submission: Submission, author: AbstractBaseUser, text: str, request: HttpRequest | None = None
-) -> Note:
-    """Append a note; notes are never edited or deleted."""
+def note_add(*, submission: Submission, text: str, actor: Actor) -> Note:
+    """Append a note written by ``actor``; notes are never edited or deleted."""
     text = text.strip()
     if not text:
         raise ValidationError(_("A note cannot be empty."), code="empty_note")
-    note = Note.objects.create(submission=submission, author=author, text=text)
-    audit_record(
-        action=AuditAction.CHANGE,
-        target=submission.reference,
-        request=request,
-        actor_label=None if request else author.get_username(),
-        detail={"note_added": note.pk},
-    )
+    with transaction.atomic():
+        note = Note.objects.create(submission=submission, author=actor.user, text=text)
+        audit_record(
+            action=AuditAction.CHANGE, target=submission.reference, actor=actor, detail={"note_added": note.pk}
+        )
     return note
 
 
@@ -126,8 +111,7 @@ def outcome_record(
     other: bool = False,
     none_found: bool = False,
     detail: str = "",
-    user: AbstractBaseUser,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Outcome:
     """Record (or correct) what the assessment found for a submission."""
     conditions = list(conditions)
@@ -135,15 +119,15 @@ def outcome_record(
     with transaction.atomic():
         outcome = Outcome.objects.filter(submission=submission).first() or Outcome(submission=submission)
         outcome.other, outcome.none_found, outcome.detail = other, none_found, detail.strip()
-        outcome.recorded_by, outcome.recorded_at = user, timezone.now()
-        outcome._history_user = user
+        outcome.recorded_by, outcome.recorded_at = actor.user, timezone.now()
+        # simple-history reads the acting user from here (no history middleware).
+        outcome._history_user = actor.user
         outcome.save()
         outcome.conditions.set(conditions)
         audit_record(
             action=AuditAction.CHANGE,
             target=submission.reference,
-            request=request,
-            actor_label=None if request else user.get_username(),
+            actor=actor,
             detail={
                 "outcome": [c.pk for c in conditions] + (["other"] if other else []) + (["none"] if none_found else [])
             },

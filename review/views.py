@@ -15,11 +15,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage.models import Disposition, Submission
 
-from . import charts, selectors
+from . import charts
+from .selectors import export, reports
 
 
 class _Echo:
@@ -44,11 +46,11 @@ def export_response(*, request: HttpRequest, queryset: QuerySet[Submission], sco
     audit_record(
         action=AuditAction.EXPORT,
         target="submissions",
-        request=request,
+        actor=Actor.from_request(request),
         detail={"scope": scope, "filters": query, **({"count": queryset.count()} if scope == "selected" else {})},
     )
     response = StreamingHttpResponse(
-        _csv_stream(selectors.export_rows(queryset=queryset)), content_type="text/csv; charset=utf-8"
+        _csv_stream(export.export_rows(queryset=queryset)), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="submissions-{stamp}.csv"'
@@ -60,13 +62,14 @@ def export_response(*, request: HttpRequest, queryset: QuerySet[Submission], sco
 DISPOSITION_KEYS = [
     (Disposition.SELF_CARE.value, Disposition.SELF_CARE.label),
     (Disposition.BOOK_ASSESSMENT.value, Disposition.BOOK_ASSESSMENT.label),
+    (Disposition.SEE_GP_SOON.value, Disposition.SEE_GP_SOON.label),
     (Disposition.SEE_DOCTOR_TODAY.value, Disposition.SEE_DOCTOR_TODAY.label),
     (Disposition.EMERGENCY.value, Disposition.EMERGENCY.label),
 ]
 
 
 def dashboard(request: HttpRequest, *, context: dict, opts) -> HttpResponse:
-    data = selectors.dashboard_get()
+    data = reports.dashboard_get()
     columns = charts.stacked_columns(
         columns=[(row["week"].strftime("%d %b"), dict(row["counts"])) for row in data.weekly], keys=DISPOSITION_KEYS
     )

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from audit.services import client_ip
+from audit.actor import client_ip
 
 logger = logging.getLogger(__name__)
 

@@ -142,6 +142,7 @@ class Question:
     # Asked only when any one of these (code, answer) pairs was answered so;
     # empty: always asked. A question not asked is left out of the answers.
     enable_when: tuple[tuple[str, bool], ...] = ()
+    body_region: str = ""  # the body diagram's area that answers it (presentation only, never scored)
 
 
 @dataclass(frozen=True, slots=True)

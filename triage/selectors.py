@@ -31,6 +31,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 why_we_ask=q.get("why_we_ask", ""),
                 # Snapshots published before questions could depend on others have no enable_when.
                 enable_when=tuple((c["question"], c["answer"]) for c in q.get("enable_when") or ()),
+                body_region=q.get("body_region", ""),
             )
             for q in content["questions"]
         ),
@@ -111,6 +112,7 @@ def draft_content_get() -> dict:
                 "order",
                 "why_we_ask",
                 "enable_when",
+                "body_region",
             )
         ),
         "conditions": [

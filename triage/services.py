@@ -9,13 +9,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
-from django.http import HttpRequest
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from audit.actor import SYSTEM, Actor
+from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import escalation, scoring
+from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
 
@@ -31,13 +33,6 @@ def reference_generate() -> str:
 def token_generate() -> str:
     # 256 bits: a result link cannot be guessed or enumerated.
     return secrets.token_urlsafe(32)
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    name: str = ""
-    email: str = ""
-    phone: str = ""
 
 
 def assessment_record(assessment: scoring.Assessment) -> dict:
@@ -225,16 +220,19 @@ def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
     return problems
 
 
-def submission_delete(*, submission: Submission, request: HttpRequest) -> None:
-    """The patient deletes their own answers: gone for good, with an audit line (no health data in it)."""
+def submission_delete(*, submission: Submission, actor: Actor, reason: str) -> None:
+    """Delete one submission for good, with an audit line (no health data in it)."""
     with transaction.atomic():
-        audit_record(
-            action="delete",
-            target=submission.reference,
-            request=request,
-            detail={"reason": "deleted by the patient from the result page"},
-        )
+        audit_record(action=AuditAction.DELETE, target=submission.reference, actor=actor, detail={"reason": reason})
         submission.delete()
+
+
+def submissions_delete(*, queryset: QuerySet[Submission], actor: Actor, reason: str) -> None:
+    """Delete several submissions for good, one audit line each."""
+    with transaction.atomic():
+        for reference in queryset.values_list("reference", flat=True):
+            audit_record(action=AuditAction.DELETE, target=reference, actor=actor, detail={"reason": reason})
+        queryset.delete()
 
 
 @dataclass(frozen=True)
@@ -277,9 +275,9 @@ def submissions_purge(*, retention_days: Mapping[str, int], dry_run: bool = Fals
             follow_up=follow_up.delete()[1].get("triage.Submission", 0),
         )
         audit_record(
-            action="purge",
+            action=AuditAction.PURGE,
             target="submissions",
-            actor_label="system",
+            actor=SYSTEM,
             detail={
                 "anonymous": counts.anonymous,
                 "follow_up": counts.follow_up,
@@ -289,13 +287,14 @@ def submissions_purge(*, retention_days: Mapping[str, int], dry_run: bool = Fals
     return counts
 
 
-def ruleset_publish(*, note: str = "", user=None) -> RulesetVersion:
+def ruleset_publish(*, note: str = "", actor: Actor) -> RulesetVersion:
     """Freeze the current draft content into a new published ruleset version.
 
     The draft is validated by building a scoring Ruleset from it first, so a
     broken draft (a weight on a red flag, say) is refused before it goes live,
     and so is one that would stop a red flag sending people to emergency or a
-    doctor today.
+    doctor today. Audited here, so a version published from a script or a
+    test is in the trail as much as one published from the admin.
     """
     content = draft_content_get()
     ruleset_from_content(number=0, content=content)  # raises ValueError when inconsistent
@@ -307,4 +306,7 @@ def ruleset_publish(*, note: str = "", user=None) -> RulesetVersion:
     latest = RulesetVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
     # Two editors publishing at the same instant collide on the unique number:
     # the second gets an IntegrityError rather than a silently shared version.
-    return RulesetVersion.objects.create(number=latest + 1, content=content, note=note, published_by=user)
+    with transaction.atomic():
+        version = RulesetVersion.objects.create(number=latest + 1, content=content, note=note, published_by=actor.user)
+        audit_record(action=AuditAction.PUBLISH, target=str(version), actor=actor, detail={"note": version.note})
+    return version

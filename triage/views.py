@@ -15,20 +15,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from audit.actor import Actor
+
 from . import ratelimit, scoring, screens, selectors, services, summary
 from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
-
-# The body diagram on the where-it-hurts screen: tapping an area ticks the
-# checklist items of the questions it stands for: where it hurts, never a
-# test such as pressing on the hip. Codes not on the screen are dropped, so
-# editing the content never breaks the page.
-BODY_REGIONS = (
-    ("hip", ("outer_hip_pain",)),
-    ("groin", ("groin_pain",)),
-    ("buttock", ("low_back_buttock_pain",)),
-    ("lower_back", ("low_back_buttock_pain",)),
-    ("leg", ("radiating_leg_pain",)),
-)
 
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
@@ -146,12 +136,13 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
         if shown.screen.body_diagram:
-            codes = {q.code for q in shown.questions}
-            context["body_regions"] = [
-                {"slug": slug, "codes": [code for code in region_codes if code in codes]}
-                for slug, region_codes in BODY_REGIONS
-                if any(code in codes for code in region_codes)
-            ]
+            # The body diagram: each area ticks the questions placed on it (Question.body_region,
+            # content data); an area with no question on this screen is left out.
+            regions: dict[str, list[str]] = {}
+            for question in shown.questions:
+                if question.body_region:
+                    regions.setdefault(question.body_region, []).append(question.code)
+            context["body_regions"] = {region: " ".join(codes) for region, codes in regions.items()}
         return context
 
     def _first_missing_step(self, before: str) -> str | None:
@@ -361,7 +352,9 @@ def result_delete(request: HttpRequest, token: str) -> HttpResponse:
         return result_expired(request)
     if request.method == "GET":
         return render(request, "triage/result_confirm_delete.html", {"submission": submission})
-    services.submission_delete(submission=submission, request=request)
+    services.submission_delete(
+        submission=submission, actor=Actor.from_request(request), reason="deleted by the patient from the result page"
+    )
     session = request.session
     session[RESULT_TOKENS_SESSION_KEY] = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != token]
     if session.get(LAST_RESULT_SESSION_KEY) == token:

@@ -36,8 +36,8 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0003_historicalsubmission_see_gp_soon"),
-        ("triage", "0005_second_ruleset_fields"),
+        ("review", "0003_drop_submission_history"),
+        ("triage", "0006_second_ruleset_fields"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

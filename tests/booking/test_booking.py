@@ -207,6 +207,21 @@ def test_looking_at_or_changing_a_request_in_the_admin_is_audited(client, db_rul
     assert events == [(AuditAction.VIEW, "reception"), (AuditAction.CHANGE, "reception")]
 
 
+def test_changing_a_requests_status_is_audited_by_the_service(client, db_ruleset):
+    from audit.actor import Actor
+    from booking.models import BookingStatus
+    from booking.services import booking_request_set_status
+
+    submission = make_submission(client, db_ruleset, "book_assessment")
+    client.post(
+        reverse("booking:booking_request", kwargs={"token": submission.token}), valid_data(Clinic.objects.first())
+    )
+    booking = BookingRequest.objects.get()
+    booking_request_set_status(requests=[booking], status=BookingStatus.BOOKED, actor=Actor(ip="192.0.2.9"))
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE)
+    assert (event.detail, event.ip_address) == ({"ids": [booking.pk], "status": "booked"}, "192.0.2.9")
+
+
 def test_the_confirmation_still_shows_after_reception_books_the_request(client, db_ruleset):
     submission = make_submission(client, db_ruleset, "book_assessment")
     client.post(

@@ -1,12 +1,11 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
 No browser is ever downloaded: Playwright launches /usr/bin/chromium
-(`apt-get install chromium`; `.ci/run` installs it when missing).
+(`apt-get install chromium`; `make test` installs it when missing).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,9 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from tests.conftest import SEED
+from tests.conftest import content_seed
 from triage.models import Question, RulesetVersion
 
-SECOND = importlib.import_module("triage.migrations.0006_second_ruleset")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -41,7 +39,7 @@ def _allow_sync_db_beside_playwright() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clinical_content(transactional_db) -> None:
-    """The seeded questions, conditions, clinics and ruleset v1, present for every browser test.
+    """The seeded questions, conditions, clinics and rulesets 1 and 2, present for every browser test.
 
     A live-server test runs outside a transaction, so the database is flushed
     after it, taking the data migration's content with it. Serialized
@@ -51,9 +49,7 @@ def _clinical_content(transactional_db) -> None:
     tests after all the transactional ones, so nothing later depends on it.
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        SEED.seed(django_apps, None)
-        # Ruleset 2 (escalation rules, context questions, follow-ups asked only for the areas that hurt).
-        SECOND.publish_second_ruleset(django_apps, None)
+        content_seed(django_apps)
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +64,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}. Install Debian's package: "
-            "apt-get update && apt-get install -y chromium (.ci/run does this)."
+            "apt-get update && apt-get install -y chromium (make test does this)."
         )
     return {
         **browser_type_launch_args,

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
+from audit.actor import Actor
 from audit.models import AuditAction, AuditEvent
 from review.models import Note, Outcome, StatusChange
 from tests.review_helpers import (
@@ -155,7 +156,7 @@ def test_queue_filters(clinician_client, db_ruleset, query, expected):
     }
     from review.services import submission_assign
 
-    submission_assign(submission=made["plain"], assignee=clinician_client.user, user=clinician_client.user)
+    submission_assign(submission=made["plain"], assignee=clinician_client.user, actor=Actor(user=clinician_client.user))
     response = clinician_client.get(f"{CHANGELIST}?{query}")
     shown = {s.pk for s in response.context["cl"].result_list}
     assert shown == {made[name].pk for name in expected}
@@ -205,7 +206,9 @@ def test_mark_contacted_moves_those_in_review_and_explains_the_others(clinician_
     from review.services import submission_status_change
 
     ready, fresh = make_submission(db_ruleset), make_submission(db_ruleset)
-    submission_status_change(submission=ready, to_status=ReviewStatus.IN_REVIEW, user=clinician_client.user)
+    submission_status_change(
+        submission=ready, to_status=ReviewStatus.IN_REVIEW, actor=Actor(user=clinician_client.user)
+    )
     response = clinician_client.post(
         CHANGELIST, {"action": "mark_contacted", "_selected_action": [ready.pk, fresh.pk]}, follow=True
     )
@@ -225,7 +228,7 @@ def test_the_page_shows_answers_in_words_score_breakdown_and_version(clinician_c
     content = clinician_client.get(change_url(submission)).content.decode()
     question = db_ruleset.by_code[sorted(yes)[0]]
     assert question.text in content  # the question as the patient read it
-    assert "Symptoms: " in content and "Safety questions" in content
+    assert "Where it hurts and how: " in content and "Safety questions" in content
     assert "Score breakdown (ruleset v2)" in content
     assert f"{question.summary} (" in content  # each matched answer with its weight
     assert "Threshold" in content
@@ -333,7 +336,7 @@ def test_notes_can_never_be_edited_or_deleted(clinician_client, db_ruleset):
     from review.services import note_add
 
     submission = make_submission(db_ruleset)
-    note = note_add(submission=submission, author=clinician_client.user, text="Original")
+    note = note_add(submission=submission, text="Original", actor=Actor(user=clinician_client.user))
     data = form_data(
         submission,
         **{
@@ -374,17 +377,25 @@ def test_assigning_in_the_form_is_recorded_and_takes_a_new_one_into_review(clini
     assert AuditEvent.objects.filter(target=submission.reference, detail__has_key="assigned_to").exists()
 
 
-def test_the_history_page_lists_review_changes_and_cannot_revert(clinician_client, db_ruleset):
-    from review.services import submission_status_change
+def test_a_status_change_in_the_form_is_kept_as_a_status_change_and_an_audit_event_only(clinician_client, db_ruleset):
+    from django.contrib.admin.models import LogEntry
 
     submission = make_submission(db_ruleset)
-    submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, user=clinician_client.user)
+    response = clinician_client.post(change_url(submission), form_data(submission, status="in_review"))
+    assert response.status_code == 302
+    assert StatusChange.objects.filter(submission=submission).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.CHANGE, target=submission.reference).count() == 1
+    assert not LogEntry.objects.exists()
+
+
+def test_the_history_button_is_gone_and_its_url_leads_to_the_page_with_the_status_history(clinician_client, db_ruleset):
+    submission = make_submission(db_ruleset)
+    assert reverse("admin:triage_submission_history", args=[submission.pk]) not in (
+        clinician_client.get(change_url(submission)).content.decode()
+    )
     response = clinician_client.get(reverse("admin:triage_submission_history", args=[submission.pk]))
-    assert response.status_code == 200
-    assert "in_review" in response.content.decode()
-    record = submission.history.first()
-    url = reverse("admin:triage_submission_simple_history", args=[submission.pk, record.history_id])
-    assert clinician_client.post(url, {"status": "new"}).status_code == 403
+    assert response.status_code == 302
+    assert response["Location"] == change_url(submission)
 
 
 def test_a_submission_page_costs_the_same_queries_with_many_notes(clinician_client, db_ruleset):
@@ -394,12 +405,12 @@ def test_a_submission_page_costs_the_same_queries_with_many_notes(clinician_clie
     from review.services import note_add
 
     submission = make_submission(db_ruleset)
-    note_add(submission=submission, author=clinician_client.user, text="one")
+    note_add(submission=submission, text="one", actor=Actor(user=clinician_client.user))
     clinician_client.get(change_url(submission))
     with CaptureQueriesContext(connection) as few:
         clinician_client.get(change_url(submission))
     for i in range(10):
-        note_add(submission=submission, author=clinician_client.user, text=f"note {i}")
+        note_add(submission=submission, text=f"note {i}", actor=Actor(user=clinician_client.user))
     with CaptureQueriesContext(connection) as many:
         clinician_client.get(change_url(submission))
     assert len(many) == len(few)
@@ -450,6 +461,22 @@ def test_a_superuser_deleting_a_submission_is_audited(client, db_ruleset):
     assert AuditEvent.objects.filter(action=AuditAction.DELETE, target=submission.reference).exists()
 
 
+def test_deleting_several_from_the_queue_audits_each_once_and_writes_no_admin_log(client, db_ruleset):
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(superuser())
+    submissions = [make_submission(db_ruleset) for _ in range(2)]
+    client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [s.pk for s in submissions], "post": "yes"},
+    )
+    assert not Submission.objects.exists()
+    events = AuditEvent.objects.filter(action=AuditAction.DELETE)
+    assert sorted(events.values_list("target", flat=True)) == sorted(s.reference for s in submissions)
+    assert {event.detail["reason"] for event in events} == {"deleted by staff in the admin"}
+    assert not LogEntry.objects.exists()
+
+
 def test_facet_counts_are_off_so_the_query_budget_holds(clinician_client, db_ruleset, django_assert_max_num_queries):
     make_submission(db_ruleset)
     with django_assert_max_num_queries(8):
@@ -464,7 +491,9 @@ def test_outcome_history_is_for_superusers_and_read_only(client, clinician_clien
 
     submission = make_submission(db_ruleset)
     outcome_record(
-        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), user=clinician_client.user
+        submission=submission,
+        conditions=Condition.objects.filter(pk="sciatica"),
+        actor=Actor(user=clinician_client.user),
     )
     url = reverse("admin:review_historicaloutcome_changelist")
     assert clinician_client.get(url).status_code == 403
@@ -486,13 +515,12 @@ def test_the_review_pages_need_no_inline_style_or_script(client, db_ruleset):
     user = superuser()
     client.force_login(user)
     submission = make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica"))
-    submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, user=user)
-    note_add(submission=submission, author=user, text="Called")
+    submission_status_change(submission=submission, to_status=ReviewStatus.IN_REVIEW, actor=Actor(user=user))
+    note_add(submission=submission, text="Called", actor=Actor(user=user))
     urls = [
         CHANGELIST,
         change_url(submission),
         reverse("admin:triage_submission_dashboard"),
-        reverse("admin:triage_submission_history", args=[submission.pk]),
         reverse("admin:triage_rulesetversion_publish"),
         reverse("admin:index"),
     ]

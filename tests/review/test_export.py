@@ -9,8 +9,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from audit.actor import Actor
 from audit.models import AuditAction, AuditEvent
-from review import selectors
+from review.selectors import export
 from review.services import outcome_record, submission_assign
 from tests.review_helpers import clinician, first_code, make_submission, staff_user, symptoms_of
 from triage import scoring
@@ -38,14 +39,14 @@ def test_the_export_has_the_documented_columns_in_order(user_client, db_ruleset)
     make_submission(db_ruleset)
     response = user_client.get(EXPORT)
     body = b"".join(response.streaming_content).decode()
-    assert body.splitlines()[0].split(",") == list(selectors.EXPORT_COLUMNS)
+    assert body.splitlines()[0].split(",") == list(export.EXPORT_COLUMNS)
 
 
 def test_the_columns_are_documented():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "review.md").read_text()
-    for column in selectors.EXPORT_COLUMNS:
+    for column in export.EXPORT_COLUMNS:
         assert f"`{column}`" in doc
 
 
@@ -55,8 +56,10 @@ def test_a_row_carries_the_result_status_assignee_and_outcome(user_client, db_ru
         yes=symptoms_of(db_ruleset, "sciatica"),
         contact=ContactDetails(name="Sam Chen", phone="021 111 2222"),
     )
-    submission_assign(submission=submission, assignee=user_client.user, user=user_client.user)
-    outcome_record(submission=submission, conditions=Condition.objects.filter(pk="sciatica"), user=user_client.user)
+    submission_assign(submission=submission, assignee=user_client.user, actor=Actor(user=user_client.user))
+    outcome_record(
+        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), actor=Actor(user=user_client.user)
+    )
     (row,) = read_csv(user_client.get(EXPORT))
     assert row["reference"] == submission.reference
     assert row["disposition"] == "book_assessment"
@@ -93,7 +96,7 @@ def test_the_export_action_exports_the_selected_ones(user_client, db_ruleset):
 def test_the_export_is_streamed_and_read_in_chunks(user_client, db_ruleset, monkeypatch, django_assert_max_num_queries):
     for _ in range(5):
         make_submission(db_ruleset)
-    monkeypatch.setattr(selectors, "EXPORT_CHUNK_SIZE", 2)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_SIZE", 2)
     response = user_client.get(EXPORT)
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"].startswith("text/csv")
@@ -106,7 +109,7 @@ def test_the_export_is_streamed_and_read_in_chunks(user_client, db_ruleset, monk
 def test_rows_are_read_from_the_database_a_chunk_at_a_time(db_ruleset, django_assert_num_queries):
     for _ in range(5):
         make_submission(db_ruleset)
-    rows = selectors.export_rows(queryset=Submission.objects.all(), chunk_size=2)
+    rows = export.export_rows(queryset=Submission.objects.all(), chunk_size=2)
     next(rows)  # header: no query yet
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

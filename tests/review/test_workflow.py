@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.actor import Actor
 from audit.models import AuditAction, AuditEvent
 from review import services
 from review.models import Outcome, StatusChange
@@ -51,9 +52,9 @@ def test_an_unknown_status_is_refused():
 def test_a_status_change_records_who_when_from_to_and_audits_it(db_ruleset):
     user = clinician()
     submission = make_submission(db_ruleset)
-    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, user=user)
+    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, actor=Actor(user=user))
     change = services.submission_status_change(
-        submission=submission, to_status=S.NOT_APPROPRIATE, user=user, reason="Lives overseas"
+        submission=submission, to_status=S.NOT_APPROPRIATE, actor=Actor(user=user), reason="Lives overseas"
     )
     submission.refresh_from_db()
     assert submission.status == S.NOT_APPROPRIATE
@@ -68,15 +69,13 @@ def test_a_status_change_records_who_when_from_to_and_audits_it(db_ruleset):
     events = AuditEvent.objects.filter(action=AuditAction.CHANGE, target=submission.reference)
     assert events.count() == 2
     assert events.first().actor_label == user.username
-    history = list(submission.history.order_by("history_date"))
-    assert [h.status for h in history] == [S.IN_REVIEW, S.NOT_APPROPRIATE]
-    assert all(h.history_user == user for h in history)
+    assert all(event.detail["status"] for event in events)
 
 
 def test_an_invalid_status_change_changes_nothing(db_ruleset):
     submission = make_submission(db_ruleset)
     with pytest.raises(ValidationError):
-        services.submission_status_change(submission=submission, to_status=S.BOOKED, user=clinician())
+        services.submission_status_change(submission=submission, to_status=S.BOOKED, actor=Actor(user=clinician()))
     assert Submission.objects.get(pk=submission.pk).status == S.NEW
     assert not StatusChange.objects.exists()
 
@@ -85,44 +84,49 @@ def test_the_workflow_checks_the_stored_status_not_a_stale_copy(db_ruleset):
     user = clinician()
     submission = make_submission(db_ruleset)
     stale = Submission.objects.get(pk=submission.pk)
-    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, user=user)
+    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, actor=Actor(user=user))
     # Someone else already moved it: "new -> in review" again is refused.
     with pytest.raises(ValidationError):
-        services.submission_status_change(submission=stale, to_status=S.IN_REVIEW, user=user)
+        services.submission_status_change(submission=stale, to_status=S.IN_REVIEW, actor=Actor(user=user))
     assert StatusChange.objects.count() == 1
 
 
 def test_assigning_a_new_submission_takes_it_into_review(db_ruleset):
     user = clinician()
     submission = make_submission(db_ruleset)
-    services.submission_assign(submission=submission, assignee=user, user=user)
+    services.submission_assign(submission=submission, assignee=user, actor=Actor(user=user))
     submission.refresh_from_db()
     assert submission.assigned_to == user
     assert submission.status == S.IN_REVIEW
 
 
-def test_creating_a_submission_writes_no_history_row(db_ruleset):
+def test_a_submission_keeps_no_history_table_of_its_own():
+    """Status moves are StatusChanges and assignments are in the audit trail: no third copy."""
+    from django.apps import apps
+
+    assert not hasattr(Submission, "history")
+    assert "historicalsubmission" not in {model._meta.model_name for model in apps.get_models()}
+
+
+def test_assigning_is_audited_with_the_old_and_new_assignee(db_ruleset):
+    user = clinician()
     submission = make_submission(db_ruleset)
-    assert submission.history.count() == 0
-
-
-def test_the_history_keeps_no_copy_of_the_patients_answers_or_contact_details():
-    fields = {f.name for f in Submission.history.model._meta.fields}
-    assert {"status", "assigned", "assigned_to"} & fields
-    assert not {"answers", "result", "contact_name", "contact_email", "contact_phone", "token"} & fields
+    services.submission_assign(submission=submission, assignee=user, actor=Actor(user=user, ip="192.0.2.7"))
+    event = AuditEvent.objects.get(target=submission.reference, detail__has_key="assigned_to")
+    assert (event.actor, event.ip_address, event.detail["assigned_to"]) == (user, "192.0.2.7", [None, user.pk])
 
 
 def test_notes_are_appended_with_author_and_audited(db_ruleset):
     user = clinician()
     submission = make_submission(db_ruleset)
-    note = services.note_add(submission=submission, author=user, text="  Left a voicemail.  ")
+    note = services.note_add(submission=submission, text="  Left a voicemail.  ", actor=Actor(user=user))
     assert (note.text, note.author) == ("Left a voicemail.", user)
     assert AuditEvent.objects.filter(target=submission.reference, detail__note_added=note.pk).exists()
 
 
 def test_an_empty_note_is_refused(db_ruleset):
     with pytest.raises(ValidationError) as caught:
-        services.note_add(submission=make_submission(db_ruleset), author=clinician(), text="   ")
+        services.note_add(submission=make_submission(db_ruleset), text="   ", actor=Actor(user=clinician()))
     assert caught.value.code == "empty_note"
 
 
@@ -130,8 +134,12 @@ def test_an_outcome_records_conditions_found_and_can_be_corrected_with_history(d
     user = clinician()
     submission = make_submission(db_ruleset)
     bursitis = Condition.objects.get(pk="hip-bursitis")
-    services.outcome_record(submission=submission, conditions=[bursitis], detail="Tender over the hip", user=user)
-    services.outcome_record(submission=submission, conditions=[], other=True, detail="Hamstring tear", user=user)
+    services.outcome_record(
+        submission=submission, conditions=[bursitis], detail="Tender over the hip", actor=Actor(user=user)
+    )
+    services.outcome_record(
+        submission=submission, conditions=[], other=True, detail="Hamstring tear", actor=Actor(user=user)
+    )
     outcome = Outcome.objects.get(submission=submission)
     assert outcome.other and not outcome.none_found
     assert list(outcome.conditions.all()) == []
@@ -157,7 +165,7 @@ def test_an_outcome_must_say_something_and_not_contradict_itself(db_ruleset, con
             conditions=Condition.objects.filter(pk__in=conditions),
             other=other,
             none_found=none_found,
-            user=clinician(),
+            actor=Actor(user=clinician()),
         )
     assert caught.value.code == code
     assert not Outcome.objects.exists()
@@ -166,13 +174,12 @@ def test_an_outcome_must_say_something_and_not_contradict_itself(db_ruleset, con
 def test_deleting_a_submission_leaves_no_review_history_behind(db_ruleset):
     user = clinician()
     submission = make_submission(db_ruleset)
-    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, user=user)
-    services.note_add(submission=submission, author=user, text="Called")
+    services.submission_status_change(submission=submission, to_status=S.IN_REVIEW, actor=Actor(user=user))
+    services.note_add(submission=submission, text="Called", actor=Actor(user=user))
     services.outcome_record(
-        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), detail="L5", user=user
+        submission=submission, conditions=Condition.objects.filter(pk="sciatica"), detail="L5", actor=Actor(user=user)
     )
     Submission.objects.filter(pk=submission.pk).delete()  # as the retention purge does
-    assert not Submission.history.filter(id=submission.pk).exists()
     assert not Outcome.history.exists()
     from django.apps import apps
 

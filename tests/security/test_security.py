@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from audit.services import client_ip
+from audit.actor import client_ip
 from tests.triage.test_views import answer_steps, post_step, step_url
 from triage import ratelimit
 from triage.models import Submission

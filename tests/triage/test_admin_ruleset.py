@@ -9,9 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from audit.actor import SYSTEM
 from audit.models import AuditAction, AuditEvent
-from review import selectors
 from tests.review_helpers import content_editor, first_code, make_submission, symptoms_of
+from triage import preview as triage_preview
 from triage import scoring
 from triage import selectors as triage_selectors
 from triage.models import ConditionWeight, Question, QuestionKind, RulesetVersion
@@ -29,7 +30,7 @@ def editor_client(client, db):
 def test_the_preview_counts_nothing_when_the_draft_is_unchanged(db_ruleset):
     for _ in range(3):
         make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica"))
-    preview = selectors.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
+    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
     assert (preview.compared, preview.disposition_changed, preview.top_changed) == (3, 0, 0)
 
 
@@ -39,7 +40,7 @@ def test_the_preview_counts_changed_dispositions_and_top_suggestions(db_ruleset)
     assert sciatica.disposition == "book_assessment"
     # Drop every sciatica weight: nothing is suggested for that person any more.
     ConditionWeight.objects.filter(condition_id="sciatica").delete()
-    preview = selectors.ruleset_change_preview(draft_content=triage_selectors.draft_content_get(), last=10)
+    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get(), last=10)
     assert preview.compared == 2
     assert preview.top_changed == 1
     assert preview.red_flag_changes == []
@@ -49,7 +50,7 @@ def test_the_preview_lists_red_flag_cases_whose_disposition_would_change(db_rule
     code = first_code(db_ruleset, scoring.EMERGENCY)
     flagged = make_submission(db_ruleset, yes={code})
     Question.objects.filter(code=code).update(kind=QuestionKind.DOCTOR_TODAY)
-    preview = selectors.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
+    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
     assert [(c.reference, c.before, c.after) for c in preview.red_flag_changes] == [
         (flagged.reference, "emergency", "see_doctor_today")
     ]
@@ -69,11 +70,11 @@ def test_a_ruleset_that_weakens_a_red_flag_cannot_be_published(db_ruleset, kind,
     Question.objects.filter(code=code).update(kind=new_kind)
     before = RulesetVersion.objects.count()
     if allowed:
-        ruleset_publish(note="more urgent")
+        ruleset_publish(note="more urgent", actor=SYSTEM)
         assert RulesetVersion.objects.count() == before + 1
     else:
         with pytest.raises(ValueError, match=code):
-            ruleset_publish(note="weaker")
+            ruleset_publish(note="weaker", actor=SYSTEM)
         assert RulesetVersion.objects.count() == before
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from audit.actor import SYSTEM
 from tests.conftest import EXAMPLES
 from triage.models import ConditionWeight, Submission
 from triage.services import ruleset_publish
@@ -119,7 +120,7 @@ def test_assess_uses_the_published_ruleset_from_the_database(monkeypatch, capsys
     ConditionWeight.objects.filter(condition_id="hip-impingement", question__code="groin_pain").update(weight=6)
     # A draft edit changes nothing until it is published...
     assert json.loads(run_assess(monkeypatch, capsys, request)[1])["conditions"] == []
-    ruleset_publish(note="groin pain counts more")
+    ruleset_publish(note="groin pain counts more", actor=SYSTEM)
     # ...then 6/12 = 0.5 suggests it.
     assert json.loads(run_assess(monkeypatch, capsys, request)[1])["conditions"][0]["slug"] == "hip-impingement"
 

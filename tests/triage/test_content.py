@@ -1,6 +1,6 @@
 """The seeded clinical content: complete, consistent, published, reversible.
 
-The draft is ruleset 2 (issue 11: triage/migrations/0006_second_ruleset.py) on top of the seed (0002).
+The draft is ruleset 2 (issue 11: triage/migrations/0007_second_ruleset.py) on top of the seed (0002).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.conftest import SEED
+from tests.conftest import SEED, content_seed
 from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
 
 pytestmark = pytest.mark.django_db
-SECOND = importlib.import_module("triage.migrations.0006_second_ruleset")
+SECOND = importlib.import_module("triage.migrations.0007_second_ruleset")
 
 CODES = {
     "emergency": {
@@ -121,7 +121,6 @@ def test_the_seed_and_second_ruleset_migrations_reverse_cleanly_and_apply_again(
     assert not Question.objects.exists()
     assert not Condition.objects.exists() and not ConditionWeight.objects.exists()
     assert not Clinic.objects.exists() and not RulesetVersion.objects.exists()
-    SEED.seed(apps, None)
-    SECOND.publish_second_ruleset(apps, None)
+    content_seed(apps)
     assert Question.objects.count() == 30 and Condition.objects.count() == 4 and Clinic.objects.count() == 6
     assert RulesetVersion.objects.get(number=2).content == selectors.draft_content_get()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.actor import SYSTEM
 from triage import escalation, scoring, selectors, services
 from triage.models import EscalationRule, RulesetVersion, Submission
 
@@ -19,7 +20,7 @@ PUBLISH = reverse("admin:triage_rulesetversion_publish")
 def refused(match: str) -> None:
     before = RulesetVersion.objects.count()
     with pytest.raises(ValueError, match=match):
-        services.ruleset_publish(note="weaker")
+        services.ruleset_publish(note="weaker", actor=SYSTEM)
     assert RulesetVersion.objects.count() == before
 
 
@@ -73,7 +74,7 @@ def test_making_a_rule_more_urgent_or_broader_or_adding_one_publishes(db_ruleset
         reason="Because your pain is {intensity} out of 10.",
         source="test",
     )
-    version = services.ruleset_publish(note="stricter")
+    version = services.ruleset_publish(note="stricter", actor=SYSTEM)
     ruleset = selectors.ruleset_get()
     assert ruleset.version == version.number == 3
     assert scoring.score(ruleset, scoring.Answers.from_mapping({"cancer_history": True})).disposition == (
@@ -151,7 +152,7 @@ def test_an_editor_edits_a_rules_reason_in_the_admin_and_publishing_carries_it(a
         },
     )
     assert response.status_code == 302
-    services.ruleset_publish(note="clearer wording")
+    services.ruleset_publish(note="clearer wording", actor=SYSTEM)
     assessment = scoring.score(selectors.ruleset_get(), scoring.Answers.from_mapping({"cancer_history": True}))
     assert assessment.reason == "Because you have had cancer, please see your GP this week."
 
@@ -163,7 +164,7 @@ def test_past_ruleset_1_submissions_keep_their_results_and_pages(client, db_rule
     past = services.submission_create(ruleset=first, answers={"cancer_history": True})
     now = services.submission_create(ruleset=db_ruleset, answers={"cancer_history": True})
     assert (past.disposition, now.disposition) == ("see_doctor_today", "see_gp_soon")
-    services.ruleset_publish(note="another version")
+    services.ruleset_publish(note="another version", actor=SYSTEM)
     past.refresh_from_db()
     assert past.disposition == "see_doctor_today" and past.ruleset_version_id == 1
     rescored = services.assessment_record(

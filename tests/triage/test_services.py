@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit.actor import SYSTEM
+from audit.models import AuditAction, AuditEvent
 from triage import selectors, services
 from triage.models import ConditionWeight, Question, RulesetVersion, Submission
 
@@ -41,7 +43,7 @@ def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset
     stored = (before.result, list(before.suggestions.values_list("condition_id", "score")))
     ConditionWeight.objects.filter(condition_id="hip-impingement").update(weight=1)
     Question.objects.filter(code="groin_pain").update(summary="Changed wording")
-    services.ruleset_publish(note="test")
+    services.ruleset_publish(note="test", actor=SYSTEM)
     before.refresh_from_db()
     assert (before.result, list(before.suggestions.values_list("condition_id", "score"))) == stored
     assert before.ruleset_version_id == 2
@@ -52,11 +54,17 @@ def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset
 
 def test_publishing_makes_a_new_version_that_new_submissions_use(db_ruleset):
     # Versions 1 and 2 are seeded by migrations (2: issue 11's second ruleset).
-    version = services.ruleset_publish(note="third")
+    version = services.ruleset_publish(note="third", actor=SYSTEM)
     assert version.number == 3
     ruleset = selectors.ruleset_get()
     assert ruleset.version == 3
     assert create(ruleset, {}).ruleset_version_id == 3
+
+
+def test_publishing_is_audited_whoever_calls_it(db_ruleset):
+    version = services.ruleset_publish(note="from a script", actor=SYSTEM)
+    event = AuditEvent.objects.get(action=AuditAction.PUBLISH)
+    assert (event.target, event.actor_label, event.detail) == (str(version), "system", {"note": "from a script"})
 
 
 def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
@@ -64,8 +72,9 @@ def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
         condition_id="sciatica", question=Question.objects.get(code="fever_unwell"), weight=2
     )
     with pytest.raises(ValueError, match="red flag"):
-        services.ruleset_publish()
+        services.ruleset_publish(actor=SYSTEM)
     assert RulesetVersion.objects.count() == 2
+    assert not AuditEvent.objects.exists()
 
 
 def test_the_same_questionnaire_run_stores_one_submission(db_ruleset):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0004_submission_review_fields"),
+        ("triage", "0005_question_body_region"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

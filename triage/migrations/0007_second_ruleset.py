@@ -67,6 +67,10 @@ NEW_QUESTIONS = [
 ]
 # A location question: counts towards hip bursitis like the other telling signs.
 NEW_WEIGHTS = [("hip-bursitis", "outer_hip_pain", 2)]
+# The body diagram ticks only questions about where it hurts: the outer hip area now answers
+# "pain on the outside of the hip", and the pressing test stays a question the person answers.
+BODY_REGIONS = {"outer_hip_pain": "hip", "outer_hip_tenderness": ""}
+BODY_REGIONS_BEFORE = {"outer_hip_tenderness": "hip"}
 
 # The safety step asks red flags first, then context; symptoms follow by body area.
 NEW_ORDER = {
@@ -292,6 +296,7 @@ QUESTION_FIELDS = [
     "advice",
     "prompts_assessment",
     "order",
+    "body_region",
     "why_we_ask",
     "enable_when",
 ]
@@ -359,6 +364,8 @@ def publish_second_ruleset(apps, schema_editor):
     Question.objects.filter(code="cancer_history").update(kind=C, group="history")
     for code, order in NEW_ORDER.items():
         Question.objects.filter(code=code).update(order=order)
+    for code, region in BODY_REGIONS.items():
+        Question.objects.filter(code=code).update(body_region=region)
     for code, why in WHY_WE_ASK.items():
         Question.objects.filter(code=code, why_we_ask="").update(why_we_ask=why)
     for slug, code, weight in NEW_WEIGHTS:
@@ -393,9 +400,11 @@ def unpublish_second_ruleset(apps, schema_editor):
         Question.objects.filter(code=code).update(order=order, kind=kind, group=group)
     Question.objects.filter(code__in=list(WHY_WE_ASK)).update(why_we_ask="")
     Question.objects.filter(code__in=list(FOLLOW_UPS)).update(enable_when=[])
+    for code, region in BODY_REGIONS_BEFORE.items():
+        Question.objects.filter(code=code).update(body_region=region)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0005_question_enable_when")]
+    dependencies = [("triage", "0006_question_enable_when"), ("triage", "0005_question_body_region")]
 
     operations = [migrations.RunPython(publish_second_ruleset, unpublish_second_ruleset)]

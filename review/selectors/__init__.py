@@ -1,0 +1,1 @@
+"""Reads for the review screens, one module per job: page, reports (dashboard, accuracy), export."""
