@@ -99,9 +99,10 @@ class YesNoForm(QuestionsForm):
                 help_text=question.help_text,
                 choices=YES_NO_CHOICES,
                 widget=forms.RadioSelect,
+                # Names the question in a few words, so the error summary's links tell them apart.
                 error_messages={
-                    "required": _("Choose yes or no."),
-                    "invalid_choice": _("Choose yes or no."),
+                    "required": _("Choose yes or no: %(question)s") % {"question": question.summary.lower()},
+                    "invalid_choice": _("Choose yes or no: %(question)s") % {"question": question.summary.lower()},
                 },
             )
 
@@ -122,7 +123,8 @@ class YesNoForm(QuestionsForm):
                     "label": question.text,
                     "hint": question.help_text,
                     "why_we_ask": question.why_we_ask,
-                    "errors": field.errors,
+                    # Under its own question the short form is enough; the error summary names the question.
+                    "errors": [_("Choose yes or no.")] if field.errors else [],
                     "options": [
                         {"id": f"{field.auto_id}_{index}", "value": choice, "label": text, "checked": value == choice}
                         for index, (choice, text) in enumerate(YES_NO_CHOICES)

@@ -63,6 +63,10 @@ TAP_TARGETS_JS = """
   const selector = 'a[href], button, input, select, textarea, summary, [role="button"], [data-body-map] g[data-region]';
   for (const el of document.querySelectorAll(selector)) {
     if (el.type === 'hidden' || el.closest('[hidden]') || !el.getClientRects().length) continue;
+    // A body diagram area has an equivalent control on the page, its checklist items (WCAG 2.5.8's
+    // "equivalent" exception): it counts only if one of its questions has no checkbox.
+    if (el.matches('g[data-region]') && el.dataset.codes.split(' ').every(
+      code => document.querySelector(`input[type=checkbox][value="${code}"]`))) continue;
     // A radio or checkbox is tapped through its whole answer box (the label covers it).
     const target = (el.matches('input[type=radio], input[type=checkbox]') && el.closest('.answer, .form-check')) || el;
     if (seen.has(target)) continue;

@@ -236,6 +236,7 @@ def test_a_yes_no_screen_hands_the_template_each_question_with_its_own_answer_an
     assert [o["checked"] for o in items[first.code]["options"]] == [True, False]
     assert items[first.code]["name"] == first.code and not items[first.code]["errors"]
     assert list(items[second.code]["errors"]) == ["Choose yes or no."]
+    assert form.errors[second.code] == [f"Choose yes or no: {second.summary.lower()}"]
 
 
 def test_a_checklist_hands_the_template_its_items_then_none_with_what_was_ticked(ruleset):
