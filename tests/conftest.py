@@ -11,7 +11,7 @@ from triage.selectors import RESULT_TOKENS_SESSION_KEY
 
 SEED = importlib.import_module("triage.migrations.0002_seed_clinical_content")
 BODY_REGIONS = importlib.import_module("triage.migrations.0005_question_body_region")
-SECOND_RULESET = importlib.import_module("triage.migrations.0007_second_ruleset")
+SECOND_RULESET = importlib.import_module("triage.migrations.0008_second_ruleset")
 
 
 def content_seed(apps) -> None:

@@ -83,7 +83,7 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "phone", "order"]
+    list_display = ["name", "region", "phone", "notify_email", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
     # A booking link typed without a scheme is taken as https (Django 6's default).

@@ -272,6 +272,15 @@ class Clinic(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
     booking_url = models.URLField(_("online booking link"), blank=True)
+    notify_email = models.EmailField(
+        _("notification email"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "Where new booking requests and red-flag self-checks for this clinic are announced "
+            "(no health details are emailed). Empty: the site-wide CLINIC_NOTIFY_EMAIL."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

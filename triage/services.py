@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
@@ -20,6 +21,7 @@ from . import escalation, scoring
 from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
+from .signals import submission_created
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -172,6 +174,8 @@ def submission_create(
                 submission.save(force_insert=True)
                 if assessment.suggestions:
                     Suggestion.objects.bulk_create(suggestions_build(submission=submission, assessment=assessment))
+                # After the commit, and only for a new submission: a receiver's failure never loses it.
+                transaction.on_commit(partial(submission_created.send_robust, sender=Submission, submission=submission))
             return submission
         except IntegrityError:
             if idempotency_key:

@@ -13,12 +13,13 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from audit.actor import Actor
 
 from . import ratelimit, scoring, screens, selectors, services, summary
 from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
+from .wizard_storage import form_step_data
 
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
@@ -145,6 +146,16 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             context["body_regions"] = {region: " ".join(codes) for region, codes in regions.items()}
         return context
 
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        """A browser with no session yet starts one here: count it against the new-session limit."""
+        # Loading the session forgets a cookie whose row is gone (expired, cleared, made up).
+        request.session.get(LAST_RESULT_SESSION_KEY)
+        if request.session.session_key is None and ratelimit.new_session_rate_limited(request):
+            response = render(request, "429.html", {"kind": "new_session"}, status=429)
+            response["Retry-After"] = str(settings.TRIAGE_NEW_SESSION_RATE_LIMIT[1])
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
     def _first_missing_step(self, before: str) -> str | None:
         """The first step before ``before`` with no stored answers, if any."""
         for step in self.get_form_list():
@@ -206,6 +217,8 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             )
             self.storage.current_step = missing
             return redirect(self.get_step_url(missing))
+        if ratelimit.step_post_rate_limited(self.request):
+            return self._step_rate_limited(posted_step)
         return super().post(*args, **kwargs)
 
     def render(self, form=None, **kwargs) -> HttpResponse:
@@ -218,6 +231,32 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             }
             return redirect(self.get_step_url(self.steps.current))
         return super().render(form, **kwargs)
+
+    def _step_rate_limited(self, step: str) -> HttpResponse:
+        """Too many step POSTs from this address: nothing stored, the step shown again with what was sent.
+
+        Answers that already mean an emergency or a doctor today still get
+        that advice at once, as a rate-limited final submit does.
+        """
+        form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
+        answers = form.answers() if form.is_valid() and hasattr(form, "answers") else {}
+        if answers and self._urgent_disposition(answers) is not None:
+            return self._rate_limited({"answers": answers})
+        self.storage.current_step = step
+        messages.warning(
+            self.request,
+            "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
+            "for a while. Your answers are still on this page: please try the button again later.",
+        )
+        # The page itself, never a redirect: the answers are shown again without being stored.
+        response = WizardView.render(self, form)
+        response.status_code = 429
+        response["Retry-After"] = str(settings.TRIAGE_STEP_RATE_LIMIT[1])
+        return response
+
+    def get_form_step_data(self, form):
+        """Only the step's own fields (and the wizard's current-step field) go into the session."""
+        return form_step_data(form, keep=(f"{self.prefix}-current_step",))
 
     def process_step(self, form) -> dict:
         extra = self.storage.extra_data
@@ -324,6 +363,12 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         )
         response["Retry-After"] = str(settings.TRIAGE_SUBMISSION_RATE_LIMIT[1])
         return response
+
+    def _urgent_disposition(self, answers: dict[str, bool]) -> str | None:
+        """Emergency or see-a-doctor-today when these answers already mean it (scored, nothing stored)."""
+        assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(answers, None, None))
+        urgent = {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        return assessment.disposition if assessment.disposition in urgent else None
 
 
 def _own_submission(request: HttpRequest, token: str):

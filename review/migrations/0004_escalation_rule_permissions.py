@@ -37,7 +37,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("review", "0003_drop_submission_history"),
-        ("triage", "0006_second_ruleset_fields"),
+        ("triage", "0007_second_ruleset_fields"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -1,6 +1,6 @@
 """The seeded clinical content: complete, consistent, published, reversible.
 
-The draft is ruleset 2 (issue 11: triage/migrations/0007_second_ruleset.py) on top of the seed (0002).
+The draft is ruleset 2 (issue 11: triage/migrations/0008_second_ruleset.py) on top of the seed (0002).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
 
 pytestmark = pytest.mark.django_db
-SECOND = importlib.import_module("triage.migrations.0007_second_ruleset")
+SECOND = importlib.import_module("triage.migrations.0008_second_ruleset")
 
 CODES = {
     "emergency": {

@@ -405,6 +405,6 @@ def unpublish_second_ruleset(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0006_question_enable_when"), ("triage", "0005_question_body_region")]
+    dependencies = [("triage", "0008_question_enable_when"), ("triage", "0005_question_body_region")]
 
     operations = [migrations.RunPython(publish_second_ruleset, unpublish_second_ruleset)]

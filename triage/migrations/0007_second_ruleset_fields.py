@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0005_question_body_region"),
+        ("triage", "0006_clinic_notify_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ import triage.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0006_second_ruleset_fields"),
+        ("triage", "0007_second_ruleset_fields"),
     ]
 
     operations = [
