@@ -19,7 +19,8 @@ from triage.models import Submission
 
 pytestmark = pytest.mark.django_db
 
-RED_FLAGS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+# The safety step asks red flags, then context (issue 11).
+SAFETY_STEP = scoring.SAFETY_KINDS
 JUNK_1_8_MB = "x" * (1_800_000)
 
 
