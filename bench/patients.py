@@ -15,8 +15,11 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-STEPS = ["safety", "symptoms", "feet", "duration", "contact"]
-FIELD_RE = re.compile(r'name="(safety|symptoms|feet)-([a-z_]+)" value="yes"')
+# The screens come from the questions (triage/screens.py): a patient reads each one's fields from the page.
+CHECKLIST_RE = re.compile(r'name="([a-z_]+)-ticked" value="([a-z_]+)"')
+YES_NO_RE = re.compile(r'name="([a-z_]+-[a-z_]+)" value="yes"')
+SCALE_RE = re.compile(r'name="([a-z_]+-(?:pain_duration|pain_intensity|enjoyment_interference|activity_interference))"')
+DURATIONS = ["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RESULT_RE = re.compile(r"^/result/([A-Za-z0-9_-]+)/$")
 
@@ -82,44 +85,51 @@ class Browser:
         return location, text
 
 
+def screen_fields(step: str, page: str, rng: random.Random, red_flag: bool) -> list[tuple[str, str]]:
+    """What this patient answers on the screen ``page`` shows."""
+    fields: list[tuple[str, str]] = []
+    items = [value for name, value in CHECKLIST_RE.findall(page) if name == step and value != "none"]
+    if items:
+        if step == "emergency":
+            ticked = [rng.choice(items)] if red_flag else []
+        elif step == "doctor":
+            ticked = []
+        else:
+            ticked = [item for item in items if rng.random() < 0.3]
+        fields += [(f"{step}-ticked", item) for item in ticked or ["none"]]
+    for name in dict.fromkeys(YES_NO_RE.findall(page)):
+        fields.append((name, rng.choice(["yes", "no"])))
+    for name in dict.fromkeys(SCALE_RE.findall(page)):
+        fields.append((name, rng.choice(DURATIONS) if name.endswith("pain_duration") else str(rng.randint(0, 10))))
+    if step == "contact" and rng.random() < 0.3:
+        fields += [
+            ("contact-contact_consent", "on"),
+            ("contact-contact_name", "Load Test"),
+            ("contact-contact_phone", "021 000 0000"),
+        ]
+    return fields
+
+
 def journey(browser: Browser, rng: random.Random) -> None:
     browser.cookies.clear()  # a new patient each time
     browser.expect("GET", "/", 200)
-    location, _ = browser.expect("GET", "/check/?reset=1", 302)
+    location, _ = browser.expect("GET", "/check/", 302)
     red_flag = rng.random() < 0.10
     double_click = not red_flag and rng.random() < 0.125
-    for index, step in enumerate(STEPS):
-        _, page = browser.expect("GET", f"/check/{step}/", 200)
+    while location.startswith("/check/"):
+        step = location.strip("/").rsplit("/", 1)[-1]
+        _, page = browser.expect("GET", location, 200)
         csrf = CSRF_RE.search(page).group(1)
-        fields = {"csrfmiddlewaretoken": csrf, "self_check_wizard-current_step": step}
-        codes = [code for prefix, code in FIELD_RE.findall(page) if prefix == step]
-        if step == "safety":
-            flagged = {rng.choice(codes)} if red_flag else set()
-            fields.update({f"safety-{c}": "yes" if c in flagged else "no" for c in codes})
-        elif step in {"symptoms", "feet"}:
-            fields.update({f"{step}-{c}": rng.choice(["yes", "no"]) for c in codes})
-        elif step == "duration":
-            fields["duration-pain_duration"] = rng.choice(["under_6_weeks", "6_to_12_weeks", "over_12_weeks"])
-            fields["duration-pain_intensity"] = str(rng.randint(0, 10))
-        elif step == "contact" and rng.random() < 0.3:
-            fields.update(
-                {
-                    "contact-contact_consent": "on",
-                    "contact-contact_name": "Load Test",
-                    "contact-contact_phone": "021 000 0000",
-                }
-            )
+        fields = [("csrfmiddlewaretoken", csrf), ("self_check_wizard-current_step", step)]
+        fields += screen_fields(step, page, rng, red_flag)
         body = urlencode(fields)
-        last = step == STEPS[-1] or red_flag
-        if last and double_click:
-            location = double_submit(browser, f"/check/{step}/", body)
+        if step == "contact" and double_click:
+            location = double_submit(browser, location, body)
         else:
-            location, _ = browser.expect("POST", f"/check/{step}/", 302, body)
-        if last:
-            break
-        expected = f"/check/{STEPS[index + 1]}/"
-        if location != expected:
-            raise JourneyError(f"POST {step}: redirected to {location}, expected {expected}")
+            posted = location
+            location, _ = browser.expect("POST", location, 302, body)
+            if location == posted:
+                raise JourneyError(f"POST {step}: the answers were refused")
     match = RESULT_RE.match(location)
     if not match:
         raise JourneyError(f"final POST redirected to {location}, not a result")

@@ -12,6 +12,9 @@ import os
 import secrets
 
 CSRF_SECRET = "b" * 32  # a fixed CSRF cookie for the load: its value is irrelevant to speed
+# The screen the step scenarios load: where it hurts (the checklist with the body
+# diagram, the heaviest questionnaire screen), answered with groin pain.
+STEP = "where"
 
 
 class Fixtures:
@@ -20,40 +23,46 @@ class Fixtures:
     def __init__(self) -> None:
         from django.test import Client
 
-        from triage import scoring, selectors
+        from triage import screens, selectors
         from triage.models import Clinic, Submission
 
         self.ruleset = selectors.ruleset_get()
         self.clinic_id = Clinic.objects.values_list("pk", flat=True).first()
         self.tokens = list(Submission.objects.values_list("token", flat=True)[:50])
         self.yes = {"groin_pain", "clicking_catching", "pain_deep_flexion_twisting", "flat_feet", "uneven_shoe_wear"}
-        kinds = {
-            "safety": scoring.SAFETY_KINDS,
-            "symptoms": (scoring.SYMPTOM,),
-            "feet": (scoring.DRIVER,),
-        }
-        self.data = {
-            step: {q.code: "yes" if q.code in self.yes else "no" for q in self.ruleset.questions_of_kind(*k)}
-            for step, k in kinds.items()
-        }
-        self.data["duration"] = {"pain_duration": "6_to_12_weeks", "pain_intensity": "6"}
-        self.data["contact"] = {"clinic": str(self.clinic_id)}
+        self.screens = {screen.name: screen for screen in screens.screens_for(self.ruleset)}
         self.client_class = Client
 
-    def body(self, step: str) -> dict[str, str]:
-        body = {f"{step}-{key}": value for key, value in self.data[step].items()}
+    def body(self, step: str) -> dict[str, str | list[str]]:
+        """What a person with groin pain posts on ``step`` (a screen of triage.screens)."""
+        from triage import screens
+
+        screen = self.screens[step]
+        if step == screens.DURATION:
+            data = {"pain_duration": "6_to_12_weeks"}
+        elif step == screens.INTENSITY:
+            data = {"pain_intensity": "6"}
+        elif step in (screens.ENJOYMENT, screens.ACTIVITY):
+            data = {f"{step}_interference": "4"}
+        elif step == screens.CONTACT:
+            data = {"clinic": str(self.clinic_id)}
+        elif screen.form_class.__name__ == "ChecklistForm":
+            data = {"ticked": [q.code for q in screen.questions if q.code in self.yes] or ["none"]}
+        else:
+            data = {q.code: "yes" if q.code in self.yes else "no" for q in screen.questions}
+        body = {f"{step}-{key}": value for key, value in data.items()}
         body["self_check_wizard-current_step"] = step
         return body
 
     def client_at(self, step: str):
-        """A client whose questionnaire has every step before ``step`` answered."""
+        """A client whose questionnaire has every screen before ``step`` answered."""
         client = self.client_class()
-        client.get("/check/?reset=1")
-        for earlier in ("safety", "symptoms", "feet", "duration", "contact"):
-            if earlier == step:
-                break
-            response = client.post(f"/check/{earlier}/", self.body(earlier))
-            assert response.status_code == 302, (earlier, response.status_code)
+        location = client.get("/check/")["Location"]
+        while location != f"/check/{step}/":
+            earlier = location.strip("/").rsplit("/", 1)[-1]
+            response = client.post(location, self.body(earlier))
+            assert response.status_code == 302 and "/check/" in response["Location"], (earlier, response.status_code)
+            location = response["Location"]
         return client
 
     def query_counts(self) -> dict[str, int]:
@@ -66,10 +75,10 @@ class Fixtures:
             assert response.status_code in (200, 302), response.status_code
             return len(queries)
 
-        client = self.client_at("symptoms")
+        client = self.client_at(STEP)
         counts = {
-            "step_get": count(lambda: client.get("/check/symptoms/")),
-            "step_post": count(lambda: client.post("/check/symptoms/", self.body("symptoms"))),
+            "step_get": count(lambda: client.get(f"/check/{STEP}/")),
+            "step_post": count(lambda: client.post(f"/check/{STEP}/", self.body(STEP))),
         }
         client = self.client_at("contact")
         counts["final_submit"] = count(lambda: client.post("/check/contact/", self.body("contact")))
@@ -129,11 +138,11 @@ class Fixtures:
             cookie = self.result_cookie()
             return [("GET", f"/result/{token}/", cookie, "") for token in self.tokens]
         if scenario == "step_get":
-            return [("GET", "/check/symptoms/", cookie, "") for cookie in self.session_cookies("symptoms", 20)]
+            return [("GET", f"/check/{STEP}/", cookie, "") for cookie in self.session_cookies(STEP, 20)]
         body = {"csrfmiddlewaretoken": CSRF_SECRET}
         if scenario == "step_post":
-            body.update(self.body("symptoms"))
-            return [("POST", "/check/symptoms/", c, urlencode(body)) for c in self.session_cookies("symptoms", 20)]
+            body.update(self.body(STEP))
+            return [("POST", f"/check/{STEP}/", c, urlencode(body, doseq=True)) for c in self.session_cookies(STEP, 20)]
         if scenario == "final_submit":
             body.update(self.body("contact"))
             return [("POST", "/check/contact/", c, urlencode(body)) for c in self.session_cookies("contact", count)]
@@ -145,7 +154,7 @@ class Fixtures:
 EXPECTED = {
     "hello": (200, None),
     "step_get": (200, None),
-    "step_post": (302, "/check/feet/"),
+    "step_post": (302, "/check/more_hip/"),
     "final_submit": (302, "/result/"),
     "result_get": (200, None),
 }

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     # Before sessions: an over-size body is refused before anything is loaded or stored.
     "clinic_site.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: picks the patient's language (from LANGUAGES) for every page.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,6 +230,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-nz"
+# Every patient-facing string is marked for translation: a language (te reo Maori first) is
+# added here with its locale/<code>/LC_MESSAGES/django.po, without touching a template.
+LANGUAGES = [("en-nz", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Pacific/Auckland"
 USE_I18N = True
 USE_TZ = True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage import scoring, steps
-from triage.forms import ContactForm, DurationForm, SafetyForm
+from triage.forms import AboutYouForm, ActivityForm, ContactForm, DurationForm, EnjoymentForm, IntensityForm
 from triage.models import Clinic, PainDuration, Submission
 
 QUESTIONNAIRE_ID = "hip-back-self-check"
@@ -79,6 +79,14 @@ def _boolean_item(question: scoring.Question) -> dict:
         children.append(_display_item(f"{question.code}.why", f"Why we ask: {question.why_we_ask}", "flyover"))
     if children:
         item["item"] = children
+    if question.enable_when:
+        # Asked only when one of these earlier answers was given (issue 12): FHIR's enableWhen.
+        item["enableWhen"] = [
+            {"question": code, "operator": "=", "answerBoolean": answer} for code, answer in question.enable_when
+        ]
+        if len(question.enable_when) > 1:
+            item["enableBehavior"] = "any"
+        # Required only when shown: a question not asked is left out of the response.
     return item
 
 
@@ -119,7 +127,7 @@ def questionnaire_build(
             "type": "group",
             **({"required": True} if step is steps.SAFETY else after_safety),
             "item": [
-                *([_number_item("age", SafetyForm)] if step is steps.SAFETY else []),
+                *([_number_item("age", AboutYouForm)] if step is steps.SAFETY else []),
                 *(_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)),
             ],
         }
@@ -150,13 +158,13 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "pain_intensity",
-                    "text": _label_and_help(DurationForm.base_fields["pain_intensity"]),
+                    "text": _label_and_help(IntensityForm.base_fields["pain_intensity"]),
                     "type": "integer",
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
                 },
-                _number_item("enjoyment_interference", DurationForm),
-                _number_item("activity_interference", DurationForm),
+                _number_item("enjoyment_interference", EnjoymentForm),
+                _number_item("activity_interference", ActivityForm),
             ],
         }
     )

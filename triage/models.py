@@ -10,6 +10,7 @@ past result can always be traced to the exact rules that produced it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -103,6 +104,22 @@ class Condition(models.Model):
         return self.name
 
 
+def enable_when_validate(value: object) -> None:
+    """A list of ``{"question": <code>, "answer": true|false}``: the question is asked when any one holds."""
+    if not isinstance(value, list) or not all(
+        isinstance(item, dict)
+        and set(item) == {"question", "answer"}
+        and isinstance(item["question"], str)
+        and item["question"]
+        and isinstance(item["answer"], bool)
+        for item in value
+    ):
+        raise ValidationError(
+            _('Write a list like [{"question": "groin_pain", "answer": true}], or [] to always ask it.'),
+            code="enable_when_shape",
+        )
+
+
 class Question(models.Model):
     code = models.SlugField(
         _("code"),
@@ -128,6 +145,17 @@ class Question(models.Model):
         _("reason to be assessed"),
         default=False,
         help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
+    )
+    enable_when = models.JSONField(
+        _("ask only when"),
+        default=list,
+        blank=True,
+        validators=[enable_when_validate],
+        help_text=_(
+            "Leave as [] to always ask. Otherwise the question is asked only when any one of these earlier "
+            'answers was given, e.g. [{"question": "groin_pain", "answer": true}]. A question not asked is '
+            'stored as not asked, never as "no". Exported as FHIR enableWhen.'
+        ),
     )
     body_region = models.CharField(
         _("body diagram area"),
@@ -305,7 +333,11 @@ class Submission(models.Model):
         related_name="submissions",
         verbose_name=_("ruleset version"),
     )
-    answers = models.JSONField(_("answers"), default=dict, help_text=_("Question code to yes (true) or no (false)."))
+    answers = models.JSONField(
+        _("answers"),
+        default=dict,
+        help_text=_("Question code to yes (true) or no (false); a question the person was not asked is left out."),
+    )
     pain_duration = models.CharField(_("pain duration"), max_length=20, choices=PainDuration.choices, blank=True)
     pain_intensity = models.PositiveSmallIntegerField(
         _("pain intensity"), null=True, blank=True, validators=[MaxValueValidator(10)]

@@ -139,6 +139,9 @@ class Question:
     prompts_assessment: bool = False
     order: int = 0
     why_we_ask: str = ""
+    # Asked only when any one of these (code, answer) pairs was answered so;
+    # empty: always asked. A question not asked is left out of the answers.
+    enable_when: tuple[tuple[str, bool], ...] = ()
     body_region: str = ""  # the body diagram's area that answers it (presentation only, never scored)
 
 
@@ -185,6 +188,9 @@ class Ruleset:
         for question in self.questions:
             if question.kind not in KINDS:
                 raise ValueError(f"question {question.code!r} has unknown kind {question.kind!r}")
+            for code, _answer in question.enable_when:
+                if code not in by_code or code == question.code:
+                    raise ValueError(f"question {question.code!r} is asked when {code!r} is answered: no such question")
         rules = []
         for condition in self.conditions:
             symptoms, drivers = [], []
@@ -231,6 +237,10 @@ class Ruleset:
     def questions_of_kind(self, *kinds: str) -> tuple[Question, ...]:
         """The questions of the given kinds, in the order patients see them."""
         return tuple(sorted((q for q in self.questions if q.kind in kinds), key=lambda q: q.order))
+
+    def question_enabled(self, question: Question, answers: Mapping[str, bool]) -> bool:
+        """Whether ``question`` is asked, given the answers so far (code to yes/no; absent: not asked)."""
+        return not question.enable_when or any(answers.get(code) is expected for code, expected in question.enable_when)
 
     def condition(self, slug: str) -> Condition:
         for condition in self.conditions:
@@ -293,7 +303,8 @@ class ConditionScore:
     symptom_points: int
     driver_points: int
     symptom_total: int
-    # Telling symptoms of this condition the person did not report.
+    # Telling symptoms of this condition the person did not report, among those they were
+    # asked (a follow-up whose enable_when the answers did not meet was never asked).
     missing: tuple[str, ...]
 
 
@@ -320,7 +331,7 @@ class Assessment:
     acc_possible: bool = False
 
 
-def _score_condition(rule: _ConditionRule, yes: frozenset[str]) -> ConditionScore:
+def _score_condition(rule: _ConditionRule, yes: frozenset[str], asked: frozenset[str]) -> ConditionScore:
     condition = rule.condition
     matched_symptoms = [(code, weight) for code, weight in rule.symptoms if code in yes]
     symptom_points = sum(weight for _, weight in matched_symptoms)
@@ -343,14 +354,18 @@ def _score_condition(rule: _ConditionRule, yes: frozenset[str]) -> ConditionScor
         symptom_points=symptom_points,
         driver_points=driver_points,
         symptom_total=rule.symptom_total,
-        missing=tuple(code for code, _ in rule.symptoms if code not in yes),
+        missing=tuple(code for code, _ in rule.symptoms if code not in yes and code in asked),
     )
 
 
 def score(ruleset: Ruleset, answers: Answers) -> Assessment:
     """Score ``answers`` against ``ruleset``; codes the ruleset does not know are ignored."""
     yes = answers.yes
-    scores = tuple(_score_condition(rule, yes) for rule in ruleset._rules)
+    # What the person was asked: every question whose enable_when their answers meet (a code not
+    # answered yes counts as no), so a follow-up never shown is never a telling symptom "not reported".
+    said = {code: code in yes for code in ruleset.by_code}
+    asked = frozenset(q.code for q in ruleset.questions if ruleset.question_enabled(q, said))
+    scores = tuple(_score_condition(rule, yes, asked) for rule in ruleset._rules)
     order = {condition.slug: index for index, condition in enumerate(ruleset.conditions)}
     # Ties: the condition with more of its score from symptoms (rather than
     # drivers) first, then the ruleset's own order, so the result is stable.

@@ -29,6 +29,8 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
                 why_we_ask=q.get("why_we_ask", ""),
+                # Snapshots published before questions could depend on others have no enable_when.
+                enable_when=tuple((c["question"], c["answer"]) for c in q.get("enable_when") or ()),
                 body_region=q.get("body_region", ""),
             )
             for q in content["questions"]
@@ -109,6 +111,7 @@ def draft_content_get() -> dict:
                 "prompts_assessment",
                 "order",
                 "why_we_ask",
+                "enable_when",
                 "body_region",
             )
         ),
@@ -214,13 +217,18 @@ def result_page_get(*, submission: Submission) -> ResultPage:
 
     scores = {s["slug"]: s for s in result.get("scores", [])}
     said_yes = {code for code, value in submission.answers.items() if value}
+    # Only questions the person was asked can count against a condition: a follow-up whose
+    # enable_when their answers did not meet was never shown (as scoring.score decides it).
+    said = {code: code in said_yes for code in ruleset.by_code}
     suggestions = []
     for slug in result.get("suggestions", []):
         condition = ruleset.condition(slug)
         against = tuple(
             line(code)
             for code, _weight in condition.weights
-            if ruleset.by_code[code].kind == scoring.SYMPTOM and code not in said_yes
+            if ruleset.by_code[code].kind == scoring.SYMPTOM
+            and code not in said_yes
+            and ruleset.question_enabled(ruleset.by_code[code], said)
         )
         suggestions.append(
             SuggestedCondition(

@@ -9,6 +9,8 @@ check = views.SelfCheckWizard.as_view(url_name="triage:check_step", done_step_na
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("check/", check, name="check"),
+    # Before the steps' pattern, which would otherwise take "restart" for a step's name.
+    path("check/restart/", views.check_restart, name="check_restart"),
     re_path(r"^check/(?P<step>[a-z_]+)/$", check, name="check_step"),
     re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/$", views.result, name="result"),
     re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/delete/$", views.result_delete, name="result_delete"),

@@ -9,30 +9,35 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from audit.actor import Actor
 
-from . import ratelimit, scoring, selectors, services, steps, summary
-from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
+from . import ratelimit, scoring, screens, selectors, services, summary
+from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
 from .wizard_storage import form_step_data
-
-SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = (step.name for step in steps.STEPS)
-STEP_TEMPLATE = "triage/wizard_step.html"
 
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
 LAST_RESULT_SESSION_KEY = "triage_last_result"
+# An invalid post's answers, kept for the one GET that follows it (post/redirect/get
+# even with errors), so Back, Forward and Reload never resubmit a form.
+INVALID_POST_SESSION_KEY = "triage_invalid_post"
 # Set once per questionnaire run: two requests from the same run store one submission.
 RUN_ID_KEY = "run_id"
 # The collection notice version this run was shown (recorded on the submission).
 NOTICE_VERSION_KEY = "privacy_notice_version"
+# The result token a finished run stored. The answers stay (so Back from the
+# result shows them); changing one starts a new run, resubmitting them unchanged does not.
+FINISHED_KEY = "finished"
 RESULT_TOKENS_SESSION_KEY = selectors.RESULT_TOKENS_SESSION_KEY
 MAX_RESULTS_PER_SESSION = 20
 UNDER_16_SESSION_KEY = "triage_under_16"
-# Dispositions that end the questionnaire after the safety step, and that a rate-limited page still gives.
+# Dispositions that end the questionnaire before the symptoms, and that a rate-limited page still gives.
 URGENT_DISPOSITIONS = frozenset({scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY})
 
 
@@ -54,19 +59,31 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/privacy.html")
 
 
+@require_safe
+def check_restart(request: HttpRequest) -> HttpResponse:
+    """ "Start again?": the answers are cleared only by the POST this page sends to the wizard."""
+    return render(request, "triage/check_restart.html")
+
+
+def _own_data(data, prefix: str) -> dict[str, list[str]] | None:
+    """A screen's own fields out of posted or stored data (not the CSRF token or the step name)."""
+    if data is None:
+        return None
+    return {key: data.getlist(key) for key in data if key.startswith(f"{prefix}-")}
+
+
 class SelfCheckWizard(NamedUrlSessionWizardView):
-    """The five-step self-check. Each step has its own URL, so reload and the
-    browser's Back button keep the person where they are."""
+    """The self-check, one topic per screen, each screen at its own address.
+
+    The screens are laid out from the published questions (triage/screens.py),
+    so reload and the browser's Back button keep the person where they are,
+    and every POST answers with a redirect, even when an answer is missing.
+    """
 
     # Saves the session only when the wizard's data changes (triage/wizard_storage.py).
     storage_name = "triage.wizard_storage.SessionStorage"
-    form_list = [
-        (SAFETY, SafetyForm),
-        (SYMPTOMS, SymptomsForm),
-        (FEET, FeetForm),
-        (DURATION, DurationForm),
-        (CONTACT, ContactForm),
-    ]
+    # formtools wants a form list up front; the real one is get_form_list(), laid out from the ruleset.
+    form_list = [(screens.EMERGENCY, ChecklistForm)]
 
     @cached_property
     def ruleset(self) -> scoring.Ruleset:
@@ -76,28 +93,54 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def clinics(self) -> list:
         return selectors.clinic_list()
 
-    def get_template_names(self) -> list[str]:
-        return [STEP_TEMPLATE]
+    def get_form_list(self):
+        """The screens this person is shown, given their answers so far.
 
-    def get_form_kwargs(self, step: str | None = None) -> dict:
-        """Hand each step the questions (or clinics) it asks about; forms never query."""
-        kinds = steps.BY_NAME[step].kinds if step in steps.BY_NAME else ()
-        if kinds:
-            return {"questions": self.ruleset.questions_of_kind(*kinds)}
-        if step == CONTACT:
+        Built once per request and again after a step's answers are stored
+        (formtools then drops ``_resolved_form_list``): a follow-up screen comes
+        and goes with the answers that enable its questions.
+        """
+        if not hasattr(self, "_resolved_form_list"):
+            self._plan = screens.plan_build(
+                ruleset=self.ruleset, stored=self.storage.get_step_data, form_kwargs=self._form_kwargs
+            )
+            self._resolved_form_list = {name: shown.screen.form_class for name, shown in self._plan.shown.items()}
+            self._cache_signature = None
+        return dict(self._resolved_form_list)
+
+    @property
+    def plan(self) -> screens.Plan:
+        self.get_form_list()
+        return self._plan
+
+    def _form_kwargs(self, shown: screens.Shown) -> dict:
+        """Hand each screen the questions (or clinics) it asks about; forms never query."""
+        form_class = shown.screen.form_class
+        if issubclass(form_class, ChecklistForm):
+            return {"questions": shown.questions, "none_label": shown.screen.none_label}
+        if issubclass(form_class, QuestionsForm):
+            return {"questions": shown.questions}
+        if issubclass(form_class, ContactForm):
             return {"clinics": self.clinics}
         return {}
 
+    def get_form_kwargs(self, step: str | None = None) -> dict:
+        return self._form_kwargs(self.plan.shown[step or self.steps.current])
+
+    def get_template_names(self) -> list[str]:
+        return ["triage/wizard_step.html"]
+
     def get_context_data(self, form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
-        context["page"] = steps.BY_NAME[self.steps.current]
+        shown = self.plan.shown[self.steps.current]
+        context["screen"] = shown.screen
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
-        if self.steps.current == SYMPTOMS:
-            # The body diagram: each area answers yes to the questions placed
-            # on it (Question.body_region); an area with none is left out.
+        if shown.screen.body_diagram:
+            # The body diagram: each area ticks the questions placed on it (Question.body_region,
+            # content data); an area with no question on this screen is left out.
             regions: dict[str, list[str]] = {}
-            for question in self.ruleset.questions_of_kind(scoring.SYMPTOM):
+            for question in shown.questions:
                 if question.body_region:
                     regions.setdefault(question.body_region, []).append(question.code)
             context["body_regions"] = {region: " ".join(codes) for region, codes in regions.items()}
@@ -124,9 +167,14 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
 
     def get(self, *args, **kwargs) -> HttpResponse:
         step = kwargs.get("step")
-        if step is None and "reset" in self.request.GET:
-            self.storage.reset()
-            return redirect(self.get_step_url(self.steps.first))
+        session = self.request.session
+        invalid = session.pop(INVALID_POST_SESSION_KEY, None)
+        if step is None:
+            # The start address: a new or finished run starts afresh; one in progress carries on.
+            if self.storage.extra_data.get(FINISHED_KEY) or self.storage.get_step_data(self.steps.first) is None:
+                self.storage.reset()
+                self.storage.current_step = self.steps.first
+            return redirect(self.get_step_url(self.storage.current_step or self.steps.first))
         if step == self.done_step_name:
             # Results are only ever made by the final POST, never by a GET.
             return redirect(self.get_step_url(self.storage.current_step or self.steps.first))
@@ -136,6 +184,10 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
                 # Someone opened a later step's address directly, or their
                 # session expired: send them to the first unanswered step.
                 return redirect(self.get_step_url(missing))
+            if invalid and invalid.get("step") == step:
+                # Right after an invalid post: the same answers again, so the errors show with what was chosen.
+                self.storage.current_step = step
+                return self.render(self.get_form(data=MultiValueDict(invalid["data"])))
         return super().get(*args, **kwargs)
 
     def post(self, *args, **kwargs) -> HttpResponse:
@@ -144,10 +196,15 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         A tampered or stale step never reaches formtools (which would raise a
         400 or a KeyError): the person gets a message and the right step.
         """
+        if kwargs.get("step") is None and "restart" in self.request.POST:
+            # "Start again": confirmed on its own page (check_restart).
+            self.storage.reset()
+            self.storage.current_step = self.steps.first
+            return redirect(self.get_step_url(self.steps.first))
         management_form = ManagementForm(self.request.POST, prefix=self.prefix)
         posted_step = management_form.cleaned_data["current_step"] if management_form.is_valid() else None
         if posted_step not in self.get_form_list():
-            messages.warning(self.request, "That page was out of date, so we have taken you to where you were.")
+            messages.warning(self.request, _("That page was out of date, so we have taken you to where you were."))
             return redirect(self.get_step_url(self.storage.current_step or self.steps.first))
         missing = self._first_missing_step(posted_step)
         if missing is not None:
@@ -156,13 +213,24 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
                 return redirect("triage:result", token=last_result)
             messages.warning(
                 self.request,
-                "Your earlier answers have expired or were not saved. Please answer this step again.",
+                _("Your earlier answers have expired or were not saved. Please answer this page again."),
             )
             self.storage.current_step = missing
             return redirect(self.get_step_url(missing))
         if ratelimit.step_post_rate_limited(self.request):
             return self._step_rate_limited(posted_step)
         return super().post(*args, **kwargs)
+
+    def render(self, form=None, **kwargs) -> HttpResponse:
+        if self.request.method == "POST" and form is not None and form.is_bound:
+            # Invalid answers: post/redirect/get all the same. The answers wait in the
+            # session for the GET that follows, which shows them with their errors.
+            self.request.session[INVALID_POST_SESSION_KEY] = {
+                "step": self.steps.current,
+                "data": _own_data(form.data, form.prefix),
+            }
+            return redirect(self.get_step_url(self.steps.current))
+        return super().render(form, **kwargs)
 
     def _step_rate_limited(self, step: str) -> HttpResponse:
         """Too many step POSTs from this address: nothing stored, the step shown again with what was sent.
@@ -191,61 +259,69 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return form_step_data(form, keep=(f"{self.prefix}-current_step",))
 
     def process_step(self, form) -> dict:
-        if RUN_ID_KEY not in self.storage.extra_data:
+        extra = self.storage.extra_data
+        stored = self.storage.get_step_data(self.steps.current)
+        if RUN_ID_KEY not in extra or (
+            extra.get(FINISHED_KEY) and _own_data(form.data, form.prefix) != _own_data(stored, form.prefix)
+        ):
+            # A new run: the first answer, or a changed answer after a result was stored.
             self.storage.extra_data = {
-                **self.storage.extra_data,
+                **extra,
                 RUN_ID_KEY: secrets.token_hex(16),
+                FINISHED_KEY: None,
                 # The collection notice is on the start page, before the first question.
-                NOTICE_VERSION_KEY: settings.TRIAGE_PRIVACY_NOTICE_VERSION,
+                NOTICE_VERSION_KEY: extra.get(NOTICE_VERSION_KEY, settings.TRIAGE_PRIVACY_NOTICE_VERSION),
             }
         return super().process_step(form)
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
-        """After the safety step: under 16, the page saying where to go instead (nothing stored);
-        answers that already mean emergency or a doctor today end the questionnaire at once."""
-        if self.steps.current == SAFETY:
-            age = form.cleaned_data.get("age")
-            assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(form.answers(), age=age))
+        """After a safety screen: under 16, the page saying where to go instead (nothing stored);
+        answers that already mean emergency or a doctor today (any red-flag tick does) end the
+        questionnaire at once."""
+        step = self.steps.current
+        if self.plan.shown[step].screen.safety:
+            answers = self.plan.answers_until(step)
+            age = self.plan.age
+            assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(answers, age=age))
             urgent = assessment.disposition in URGENT_DISPOSITIONS
-            if form.is_under_16():
+            if isinstance(form, AboutYouForm) and form.is_under_16():
                 self.storage.reset()
                 # Nothing is stored for a child; the next page still says what to do now if it is urgent.
                 self.request.session[UNDER_16_SESSION_KEY] = assessment.disposition if urgent else ""
                 return redirect("triage:adults_only")
             if urgent:
-                response = self._store(answers=form.answers(), age=age)
-                if response.status_code == 302:
-                    self.storage.reset()
-                return response
+                return self._store(answers=answers, age=age)
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs) -> HttpResponse:
-        # Finish on the final POST itself rather than bouncing through a
-        # separate "done" URL: one request scores, stores and redirects.
-        # formtools' reset() after done() puts a new dict in the session and
-        # leaves this one untouched, so holding the reference is enough.
-        # What this leans on in formtools is pinned by tests/triage/test_private_internals.py.
-        answers_so_far = self.storage.data
-        response = WizardView.render_done(self, form, **kwargs)
-        if response.status_code == 429:
-            # A rate-limited submit stored nothing: keep the answers for a later try.
-            self.storage.data = answers_so_far
-        return response
+        """Re-validate every screen shown, then score and store, in this one POST.
+
+        Unlike formtools, the answers stay in the session afterwards: the
+        browser's Back from the result shows them, and a changed answer
+        starts a new run (``process_step``). A rate-limited submit keeps them too.
+        """
+        final_forms = {}
+        for step in self.get_form_list():
+            form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not form_obj.is_valid():
+                return self.render_revalidation_failure(step, form_obj, **kwargs)
+            final_forms[step] = form_obj
+        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
     def done(self, form_list, form_dict, **kwargs) -> HttpResponse:
-        """All steps are valid: score, store and show the result."""
+        """All screens are valid: score, store and show the result."""
         answers: dict[str, bool] = {}
-        for step in (SAFETY, SYMPTOMS, FEET):
-            answers.update(form_dict[step].answers())
-        duration = form_dict[DURATION].cleaned_data
-        clinic_id, contact = form_dict[CONTACT].contact()
+        for form in form_list:
+            if isinstance(form, QuestionsForm):
+                answers.update(form.answers())
+        clinic_id, contact = form_dict[screens.CONTACT].contact()
         return self._store(
             answers=answers,
-            age=form_dict[SAFETY].cleaned_data.get("age"),
-            pain_duration=duration["pain_duration"],
-            pain_intensity=duration["pain_intensity"],
-            enjoyment_interference=duration["enjoyment_interference"],
-            activity_interference=duration["activity_interference"],
+            age=self.plan.age,
+            pain_duration=form_dict[screens.DURATION].cleaned_data["pain_duration"],
+            pain_intensity=form_dict[screens.INTENSITY].cleaned_data["pain_intensity"],
+            enjoyment_interference=form_dict[screens.ENJOYMENT].cleaned_data["enjoyment_interference"],
+            activity_interference=form_dict[screens.ACTIVITY].cleaned_data["activity_interference"],
             clinic_id=clinic_id,
             contact=contact,
         )
@@ -259,6 +335,7 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             privacy_notice_version=self.storage.extra_data.get(NOTICE_VERSION_KEY, ""),
             **fields,
         )
+        self.storage.extra_data = {**self.storage.extra_data, FINISHED_KEY: submission.token}
         session = self.request.session
         session[LAST_RESULT_SESSION_KEY] = submission.token
         tokens = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != submission.token]
@@ -309,8 +386,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if submission is None:
         return result_expired(request)
     page = selectors.result_page_get(submission=submission)
-    context = {"result": page, "submission": submission, "feet_title": steps.FEET.title}
-    return render(request, "triage/result.html", context)
+    return render(request, "triage/result.html", {"result": page, "submission": submission})
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,8 +10,21 @@ from pypdf import PdfReader
 
 from booking.models import BookingRequest
 from triage.models import Submission
+from triage.selectors import ruleset_get
 
-from .journey import PLANS, STEP_TITLES, Plan, answer_yes_no, choose, continue_, run, start, step_codes
+from .journey import (
+    CHECKLISTS,
+    FIRST_HEADING,
+    ONE_CHOICE,
+    PLANS,
+    Plan,
+    answer_screen,
+    choose,
+    continue_,
+    run,
+    start,
+    step_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -69,28 +82,40 @@ def keyboard_fill(
     raise AssertionError(f"never reached the {submit!r} button")
 
 
-def yes_no(step: str, yes: frozenset[str]) -> dict[str, str]:
-    return {f"{step}-{code}": "yes" if code in yes else "no" for code in step_codes(step)}
+def keyboard_screen(page: Page, plan: Plan) -> None:
+    """Answer the screen shown as ``plan`` says, with the keyboard alone, and press its button."""
+    step = step_of(page)
+    radios: dict[str, str] = {}
+    checks: set[tuple[str, str]] = set()
+    texts: dict[str, str] = {}
+    if step in CHECKLISTS:
+        shown = page.locator(f"input[name='{step}-ticked']").evaluate_all("els => els.map(e => e.value)")
+        checks = {(f"{step}-ticked", code) for code in shown if code in plan.yes} or {(f"{step}-ticked", "none")}
+    elif step in ONE_CHOICE:
+        value = {"duration": plan.duration, "intensity": plan.intensity}.get(step, plan.interference)
+        radios = {f"{step}-{ONE_CHOICE[step]}": value} if value else {}
+    elif step != "contact":
+        names = page.locator("input[type=radio]").evaluate_all("els => [...new Set(els.map(e => e.name))]")
+        radios = {name: "yes" if name.split("-", 1)[1] in plan.yes else "no" for name in names}
+        if step == "about_you" and plan.age:
+            texts["about_you-age"] = plan.age
+    submit = "See my result" if step == "contact" else "Continue"
+    keyboard_fill(page, submit=submit, radios=radios, checks=frozenset(checks), texts=texts)
 
 
-def test_a_whole_journey_and_booking_can_be_done_with_the_keyboard_alone(page: Page):
-    plan = PLANS["book_assessment"]
+@pytest.mark.parametrize("disposition", list(PLANS))
+def test_every_outcome_can_be_reached_with_the_keyboard_alone(page: Page, disposition: str):
+    plan = PLANS[disposition]
     page.goto("/")
     keyboard_fill(page, submit="Start the self-check")
-    expect(page.get_by_role("heading", level=1)).to_have_text(STEP_TITLES["safety"])
-    for step in ("safety", "symptoms", "feet"):
-        keyboard_fill(page, submit="Continue", radios=yes_no(step, plan.yes))
-    expect(page.get_by_role("heading", level=1)).to_have_text(STEP_TITLES["duration"])
-    keyboard_fill(
-        page,
-        submit="Continue",
-        radios={"duration-pain_duration": plan.duration, "duration-pain_intensity": plan.intensity},
-    )
-    expect(page.get_by_role("heading", level=1)).to_have_text(STEP_TITLES["contact"])
-    keyboard_fill(page, submit="See my result")
+    expect(page.get_by_role("heading", level=1)).to_have_text(FIRST_HEADING)
+    while step_of(page) is not None:
+        keyboard_screen(page, plan)
     page.wait_for_url("**/result/**")
     submission = Submission.objects.get(token=page.url.rstrip("/").rsplit("/", 1)[-1])
-    assert submission.disposition == "book_assessment"
+    assert submission.disposition == disposition
+    if disposition != "book_assessment":
+        return
     assert submission.pain_intensity == 6
     keyboard_fill(page, submit="Ask for an appointment")
     clinic_id = str(BookingRequest._meta.get_field("clinic").related_model.objects.get(slug="hamilton").pk)
@@ -107,56 +132,56 @@ def test_a_whole_journey_and_booking_can_be_done_with_the_keyboard_alone(page: P
     assert booking.preferred_days == ["wed"] and booking.preferred_times == ["late"]
 
 
-def test_the_pain_scale_has_labelled_ends_and_works_with_arrow_keys(page: Page):
+def reach(page: Page, step: str, plan: Plan | None = None) -> None:
+    """Answer screens (as ``plan`` says) until ``step`` is shown."""
+    plan = plan or Plan(yes=frozenset({"groin_pain"}))
     start(page)
-    answer_yes_no(page, "safety", frozenset())
-    continue_(page)
-    answer_yes_no(page, "symptoms", frozenset())
-    continue_(page)
-    answer_yes_no(page, "feet", frozenset())
-    continue_(page)
-    # PEG item 1's wording (issue 11): average pain over the past week.
+    while step_of(page) != step:
+        answer_screen(page, plan)
+        current = step_of(page)
+        continue_(page)
+        page.wait_for_function("step => !location.pathname.endsWith('/' + step + '/')", arg=current)
+
+
+def test_the_pain_scale_is_one_list_with_labelled_ends_read_once_and_works_with_arrow_keys(page: Page):
+    reach(page, "intensity")
     scale = page.get_by_role("group", name="On average over the past week, how bad has your pain been?")
     expect(scale).to_have_accessible_description("0 means no pain at all. 10 means the worst pain you can imagine.")
-    expect(page.get_by_text("0: no pain")).to_be_visible()
-    expect(page.get_by_text("10: worst pain imaginable")).to_be_visible()
-    scale.get_by_role("radio", name="0", exact=True).focus()
+    expect(page.get_by_role("radio", name="0: no pain")).to_be_visible()
+    expect(page.get_by_role("radio", name="10: the worst pain you can imagine")).to_be_visible()
+    # One column: every number sits under the one before it (never 0-5 then 6-10 side by side).
+    lefts = page.locator(".answers-pain_intensity .answer").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().left))"
+    )
+    assert len(lefts) == 11 and len(set(lefts)) == 1
+    # The question is said once: the legend is the page's only heading, and no other text repeats it.
+    assert page.get_by_text("how bad has your pain been").count() == 1
+    page.get_by_role("radio", name="0: no pain").focus()
     page.keyboard.press("Space")
     for _ in range(4):
-        page.keyboard.press("ArrowRight")
-    expect(scale.get_by_role("radio", name="4", exact=True)).to_be_checked()
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name="4", exact=True)).to_be_checked()
 
 
-def test_the_body_diagram_ticks_and_clears_the_matching_questions(page: Page):
-    start(page)
-    answer_yes_no(page, "safety", frozenset())
-    continue_(page)
+def test_the_body_diagram_ticks_and_clears_the_where_it_hurts_checklist(page: Page):
+    reach(page, "where")
     body_map = page.locator("[data-body-map]")
     expect(body_map).to_be_visible()
-    groin_yes = page.locator("input[name='symptoms-groin_pain'][value='yes']")
+    groin = page.locator("input[name='where-ticked'][value='groin_pain']")
     page.locator("g[data-region='groin']").click()  # a tap on the figure
-    expect(groin_yes).to_be_checked()
-    expect(body_map.get_by_role("button", name="Groin")).to_have_attribute("aria-pressed", "true")
-    expect(body_map.locator("[data-body-map-status]")).to_contain_text("Answered yes")
-
-    back_yes = page.locator("input[name='symptoms-low_back_buttock_pain'][value='yes']")
-    body_map.get_by_role("button", name="Lower back").click()
-    body_map.get_by_role("button", name="Buttock").click()
-    expect(back_yes).to_be_checked()
-    body_map.get_by_role("button", name="Lower back").click()  # the buttock still hurts
-    expect(back_yes).to_be_checked()
-    body_map.get_by_role("button", name="Buttock").click()  # neither now: the question is open again
-    expect(back_yes).not_to_be_checked()
-    expect(page.locator("input[name='symptoms-low_back_buttock_pain'][value='no']")).not_to_be_checked()
-
-    body_map.get_by_role("button", name="Outside of the hip").focus()
-    page.keyboard.press("Space")
-    # Only where it hurts (issue 11): the pressing test stays a question the person answers.
-    expect(page.locator("input[name='symptoms-outer_hip_pain'][value='yes']")).to_be_checked()
-    expect(page.locator("input[name='symptoms-outer_hip_tenderness'][value='yes']")).not_to_be_checked()
-
-    choose(page, "symptoms-groin_pain", "no")  # answering the question updates the figure
-    expect(body_map.get_by_role("button", name="Groin")).to_have_attribute("aria-pressed", "false")
+    expect(groin).to_be_checked()
+    expect(page.locator("g[data-region='groin']")).to_have_class("body-region is-marked")
+    back = page.locator("input[name='where-ticked'][value='low_back_buttock_pain']")
+    page.locator("g[data-region='lower_back_buttock'] rect").click()  # the lower back
+    expect(back).to_be_checked()
+    expect(page.locator("g[data-region='lower_back_buttock']")).to_have_class("body-region is-marked")
+    page.locator("g[data-region='lower_back_buttock'] ellipse").first.click()  # a buttock: the same question
+    expect(back).not_to_be_checked()
+    choose(page, "where-ticked", "outer_hip_pain")  # ticking the list shades the figure
+    expect(page.locator("g[data-region='hip']")).to_have_class("body-region is-marked")
+    choose(page, "where-ticked", "none")  # "none of these" clears every area
+    expect(groin).not_to_be_checked()
+    expect(page.locator("g.is-marked")).to_have_count(0)
 
 
 def test_the_booking_request_works_without_javascript_and_preselects_the_clinic(nojs_page: Page):
@@ -180,7 +205,8 @@ def test_the_booking_request_works_without_javascript_and_preselects_the_clinic(
 @pytest.mark.parametrize("plan_name", ["book_assessment", "self_care", "emergency", "everything"])
 def test_the_result_prints_on_one_a4_page(page: Page, plan_name: str):
     if plan_name == "everything":
-        plan = Plan(yes=frozenset(step_codes("symptoms") + step_codes("feet")), duration="over_12_weeks")
+        symptoms = ruleset_get().questions_of_kind("symptom", "driver")
+        plan = Plan(yes=frozenset(q.code for q in symptoms), duration="over_12_weeks")
     else:
         plan = PLANS[plan_name]
     run(page, plan)

@@ -142,7 +142,7 @@ def test_healthz_reports_a_cache_outage_without_failing(redis_down, client, db):
 def test_a_database_outage_mid_questionnaire_gets_the_friendly_503_page(db):
     client = Client(raise_request_exception=False)
     with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("gone away")):
-        response = client.get(step_url("safety"))
+        response = client.get(step_url("emergency"))
     assert response.status_code == 503
     page = response.content.decode()
     assert "briefly unavailable" in page
@@ -155,7 +155,7 @@ OUTAGE_SCRIPT = """
 import django
 django.setup()
 from django.test import Client
-response = Client(raise_request_exception=False).get("/check/safety/")
+response = Client(raise_request_exception=False).get("/check/emergency/")
 print(response.status_code, "briefly unavailable" in response.content.decode())
 """
 
@@ -185,7 +185,7 @@ def test_an_unreachable_database_gets_the_503_page_not_a_traceback(database_url)
 def test_an_unexpected_error_gets_the_500_page_with_no_detail(start, db_ruleset):
     client = Client(raise_request_exception=False)
     client.cookies = start.cookies
-    answer_steps(client, db_ruleset, upto="duration")
+    answer_steps(client, db_ruleset, upto="activity")
     with mock.patch.object(services, "submission_create", side_effect=ValueError("secret internals")):
         response = post_step(client, "contact", {})
     assert response.status_code == 500
@@ -203,7 +203,7 @@ def test_a_missing_page_gets_the_site_404_page(client, db):
 
 def test_a_double_clicked_final_submit_stores_one_submission(start, db_ruleset, monkeypatch):
     """Two POSTs of the last step race: the second arrives while the first is between scoring and saving."""
-    answer_steps(start, db_ruleset, yes={"groin_pain"}, upto="duration")
+    answer_steps(start, db_ruleset, yes={"groin_pain"}, upto="activity")
     second_click = Client()
     second_click.cookies = start.cookies
     original_build = services.submission_build
@@ -262,7 +262,7 @@ def test_logs_are_one_json_line_per_request_and_never_hold_answers_or_contact_de
     client = Client(raise_request_exception=False)
     client.cookies = start.cookies
     start.get(reverse("triage:check") + "?reset=1")
-    answer_steps(client, db_ruleset, upto="duration")
+    answer_steps(client, db_ruleset, upto="activity")
     error = ValueError("Key (contact_email)=(aroha.ngata@example.co.nz) phone 021 555 0199 already exists")
     monkeypatch.setattr(services, "submission_create", mock.Mock(side_effect=error))
     contact = {"contact_consent": "on", "contact_name": "Aroha Ngata", "contact_phone": "021 555 0199"}

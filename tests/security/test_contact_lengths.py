@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from booking.models import BookingRequest
 from tests.conftest import own_result
+from tests.triage.test_views import answer_steps, post_step
 from triage import scoring, services
 from triage.contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
 from triage.models import Clinic, Submission
@@ -34,19 +35,12 @@ def test_the_long_email_is_well_formed_and_over_the_limit():
 
 
 def _wizard_contact_step(client, ruleset: scoring.Ruleset, contact: dict[str, str]):
-    client.get(reverse("triage:check") + "?reset=1")
-    kinds = {
-        "safety": scoring.SAFETY_KINDS,
-        "symptoms": (scoring.SYMPTOM,),
-        "feet": (scoring.DRIVER,),
-    }
-    steps = {step: {q.code: "no" for q in ruleset.questions_of_kind(*kind)} for step, kind in kinds.items()}
-    steps["duration"] = {"pain_duration": "under_6_weeks", "pain_intensity": "3"}
-    steps["contact"] = {"contact_consent": "on", "contact_name": "Sam", "contact_phone": "021 123 4567", **contact}
-    for step, data in steps.items():
-        payload = {"self_check_wizard-current_step": step, **{f"{step}-{k}": v for k, v in data.items()}}
-        response = client.post(reverse("triage:check_step", kwargs={"step": step}), payload)
-    return response
+    """Every screen answered, then the contact screen posted; the GET that shows its errors."""
+    client.get(reverse("triage:check"))
+    answer_steps(client, ruleset, upto="activity")
+    data = {"contact_consent": "on", "contact_name": "Sam", "contact_phone": "021 123 4567", **contact}
+    post_step(client, "contact", data)
+    return client.get(reverse("triage:check_step", kwargs={"step": "contact"}))
 
 
 @pytest.mark.parametrize("field", sorted(TOO_LONG))

@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.actor import client_ip
-from tests.conftest import all_answers
-from tests.triage.test_views import SAFETY_STEP, answer_steps, post_step, step_url
+from tests.triage.test_views import answer_steps, post_step, step_url
 from triage import ratelimit
 from triage.models import Submission
 
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def start(client):
-    client.get(reverse("triage:check") + "?reset=1")
+    client.get(reverse("triage:check"))
     return client
 
 
@@ -37,7 +36,7 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
 
 
-@pytest.mark.parametrize("path", ["/", "/check/safety/", "/privacy/", "/no-such-page/", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/", "/check/emergency/", "/privacy/", "/no-such-page/", "/admin/login/"])
 def test_every_page_sends_the_security_headers(client, path):
     response = client.get(path)
     assert response["X-Frame-Options"] == "DENY"
@@ -51,7 +50,7 @@ def test_every_page_sends_the_security_headers(client, path):
 def test_pages_with_answers_are_never_cached(start, db_ruleset):
     response = answer_steps(start, db_ruleset)
     assert start.get(response["Location"])["Cache-Control"] == "no-store"
-    assert start.get(step_url("safety"))["Cache-Control"] == "no-store"
+    assert start.get(step_url("emergency"))["Cache-Control"] == "no-store"
 
 
 def test_no_template_has_inline_script_or_style():
@@ -67,15 +66,15 @@ def test_no_template_has_inline_script_or_style():
 
 def test_forms_refuse_a_post_without_a_csrf_token_with_a_friendly_page(db_ruleset):
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("triage:check") + "?reset=1")
-    response = post_step(client, "safety", all_answers(db_ruleset, SAFETY_STEP))
+    client.get(reverse("triage:check"))
+    response = post_step(client, "emergency", {"ticked": "none"})
     assert response.status_code == 403
     assert "Your page was out of date" in response.content.decode()
     assert Submission.objects.count() == 0
 
 
 def test_every_patient_form_carries_a_csrf_token(start, db_ruleset):
-    assert 'name="csrfmiddlewaretoken"' in start.get(step_url("safety")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in start.get(step_url("emergency")).content.decode()
     location = answer_steps(start, db_ruleset)["Location"]
     delete_page = start.get(location + "delete/").content.decode()
     assert 'name="csrfmiddlewaretoken"' in delete_page
@@ -150,9 +149,9 @@ def test_the_submission_rate_limit_counts_in_redis(redis_cache, rf, settings):
 def test_too_many_submissions_get_a_friendly_429_and_keep_the_answers(redis_cache, start, db_ruleset, settings):
     settings.TRIAGE_SUBMISSION_RATE_LIMIT = (2, 3600)
     for _run in range(2):
-        start.get(reverse("triage:check") + "?reset=1")
+        start.post(reverse("triage:check"), {"restart": "1"})
         assert answer_steps(start, db_ruleset).status_code == 302
-    start.get(reverse("triage:check") + "?reset=1")
+    start.post(reverse("triage:check"), {"restart": "1"})
     response = answer_steps(start, db_ruleset, yes={"groin_pain"})
     assert response.status_code == 429
     assert "Please wait a little before trying again" in response.content.decode()
@@ -169,7 +168,7 @@ def test_too_many_submissions_get_a_friendly_429_and_keep_the_answers(redis_cach
 
 def test_a_rate_limited_red_flag_still_says_what_to_do_now(redis_cache, start, db_ruleset, settings):
     settings.TRIAGE_SUBMISSION_RATE_LIMIT = (0, 3600)
-    response = post_step(start, "safety", all_answers(db_ruleset, SAFETY_STEP, {"saddle_numbness"}))
+    response = post_step(start, "emergency", {"ticked": "saddle_numbness"})
     assert response.status_code == 429
     page = response.content.decode()
     assert "Call 111 now" in page
@@ -180,7 +179,7 @@ def test_rate_limits_are_per_client_address(redis_cache, start, db_ruleset, sett
     settings.TRIAGE_SUBMISSION_RATE_LIMIT = (1, 3600)
     assert answer_steps(start, db_ruleset).status_code == 302
     other = Client(REMOTE_ADDR="192.0.2.99")
-    other.get(reverse("triage:check") + "?reset=1")
+    other.get(reverse("triage:check"))
     assert answer_steps(other, db_ruleset).status_code == 302
-    start.get(reverse("triage:check") + "?reset=1")
+    start.post(reverse("triage:check"), {"restart": "1"})
     assert answer_steps(start, db_ruleset).status_code == 429

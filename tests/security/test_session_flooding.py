@@ -14,7 +14,6 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import all_answers
 from triage import scoring
 from triage.models import Submission
 
@@ -29,9 +28,10 @@ def step_url(step: str) -> str:
     return reverse("triage:check_step", kwargs={"step": step})
 
 
-def safety_post(ruleset, *, yes: set[str] = frozenset(), **extra: str) -> dict[str, str]:
-    data = {f"safety-{code}": value for code, value in all_answers(ruleset, SAFETY_STEP, yes).items()}
-    data["self_check_wizard-current_step"] = "safety"
+def safety_post(ruleset, *, yes: set[str] = frozenset(), **extra: str) -> dict:
+    """The first screen, the emergency signs' checklist: ``yes`` ticked, or "none of these"."""
+    ticked = [q.code for q in ruleset.questions_of_kind(scoring.EMERGENCY) if q.code in yes] or ["none"]
+    data = {"emergency-ticked": ticked, "self_check_wizard-current_step": "emergency"}
     data.update(extra)
     return data
 
@@ -48,7 +48,7 @@ def started(client):
 
 def test_a_step_post_with_a_1_8_mb_junk_field_gets_a_413_and_the_session_does_not_grow(started, db_ruleset):
     before = session_row_size(started)
-    response = started.post(step_url("safety"), safety_post(db_ruleset, junk=JUNK_1_8_MB))
+    response = started.post(step_url("emergency"), safety_post(db_ruleset, junk=JUNK_1_8_MB))
     assert response.status_code == 413
     assert b"more than this page can take" in response.content
     assert b"Traceback" not in response.content
@@ -57,7 +57,7 @@ def test_a_step_post_with_a_1_8_mb_junk_field_gets_a_413_and_the_session_does_no
 
 
 def test_the_413_is_refused_before_a_session_is_created(client, db_ruleset):
-    response = client.post(step_url("safety"), safety_post(db_ruleset, junk=JUNK_1_8_MB))
+    response = client.post(step_url("emergency"), safety_post(db_ruleset, junk=JUNK_1_8_MB))
     assert response.status_code == 413
     assert Session.objects.count() == 0
 
@@ -67,25 +67,22 @@ def test_junk_fields_within_the_cap_are_not_stored_and_the_session_row_stays_sma
     data = safety_post(
         db_ruleset,
         junk=junk,  # a key of no step
-        **{"safety-junk": junk, "symptoms-groin_pain": junk, "self_check_wizard-junk": junk},
+        **{"emergency-junk": junk, "where-groin_pain": junk, "self_check_wizard-junk": junk},
     )
-    body = urlencode(data)
+    body = urlencode(data, doseq=True)
     assert len(body) < settings.PATIENT_MAX_BODY_BYTES
-    response = started.post(step_url("safety"), body, content_type="application/x-www-form-urlencoded")
+    response = started.post(step_url("emergency"), body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
-    stored = started.session["wizard_self_check_wizard"]["step_data"]["safety"]
-    expected = {f"safety-{q.code}" for q in db_ruleset.questions_of_kind(*SAFETY_STEP)}
-    assert set(stored) == expected | {"self_check_wizard-current_step"}
+    stored = started.session["wizard_self_check_wizard"]["step_data"]["emergency"]
+    assert set(stored) == {"emergency-ticked", "self_check_wizard-current_step"}
     assert session_row_size(started) < 2048
 
 
-def test_a_repeated_answer_key_is_stored_once(started, db_ruleset):
-    code = db_ruleset.questions_of_kind(*SAFETY_STEP)[0].code
-    body = urlencode(safety_post(db_ruleset)) + f"&safety-{code}=no" * 900
+def test_a_repeated_answer_keeps_the_session_row_small(started, db_ruleset):
+    body = urlencode(safety_post(db_ruleset), doseq=True) + "&emergency-ticked=none" * 900
     assert len(body) < settings.PATIENT_MAX_BODY_BYTES
-    response = started.post(step_url("safety"), body, content_type="application/x-www-form-urlencoded")
+    response = started.post(step_url("emergency"), body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
-    assert started.session["wizard_self_check_wizard"]["step_data"]["safety"][f"safety-{code}"] == ["no"]
     assert session_row_size(started) < 2048
 
 
@@ -101,8 +98,9 @@ def test_the_largest_honest_step_post_fits_the_cap_four_times_over(started, db_r
         "contact-contact_email": ("é" * 64) + "@" + ("ü" * 63 + ".") * 3 + "nz",
         "contact-contact_phone": "+64 (21) 123-4567 " * 2,
     }
-    largest_yes_no = {f"symptoms-{q.code}": "yes" for q in db_ruleset.questions} | {"csrfmiddlewaretoken": "t" * 64}
-    biggest = max(len(urlencode(data)), len(urlencode(largest_yes_no)))
+    largest_yes_no = {f"more_hip-{q.code}": "yes" for q in db_ruleset.questions} | {"csrfmiddlewaretoken": "t" * 64}
+    largest_checklist = {"feet-ticked": [q.code for q in db_ruleset.questions], "csrfmiddlewaretoken": "t" * 64}
+    biggest = max(len(urlencode(data)), len(urlencode(largest_yes_no)), len(urlencode(largest_checklist, doseq=True)))
     assert biggest * 4 < settings.PATIENT_MAX_BODY_BYTES
 
 
@@ -118,25 +116,24 @@ def test_an_api_body_limit_when_set_answers_with_json_413(client, settings):
 
 def test_step_posts_over_the_limit_get_a_429_that_keeps_the_answers(started, db_ruleset, settings):
     settings.TRIAGE_STEP_RATE_LIMIT = (1, 3600)
-    assert started.post(step_url("safety"), safety_post(db_ruleset)).status_code == 302
-    symptoms = {f"symptoms-{q.code}": "yes" for q in db_ruleset.questions_of_kind(scoring.SYMPTOM)}
-    response = started.post(step_url("symptoms"), {**symptoms, "self_check_wizard-current_step": "symptoms"})
+    assert started.post(step_url("emergency"), safety_post(db_ruleset)).status_code == 302
+    code = db_ruleset.questions_of_kind(scoring.DOCTOR_TODAY)[0].code
+    response = started.post(step_url("doctor"), {"doctor-ticked": "none", "self_check_wizard-current_step": "doctor"})
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
     assert b"Your answers are still on this page" in response.content
     html = response.content.decode()
-    code = db_ruleset.questions_of_kind(scoring.SYMPTOM)[0].code
-    assert f'name="symptoms-{code}" value="yes"' in html
-    assert "checked" in html.split(f'name="symptoms-{code}" value="yes"')[1].split(">")[0]
-    # The earlier step is still stored, the rate-limited one is not.
+    assert f'value="{code}"' in html
+    assert "checked" in html.split('value="none"')[1].split(">")[0]
+    # The earlier screen is still stored, the rate-limited one is not.
     step_data = started.session["wizard_self_check_wizard"]["step_data"]
-    assert set(step_data) == {"safety"}
+    assert set(step_data) == {"emergency"}
 
 
 def test_a_red_flag_on_a_rate_limited_safety_step_still_shows_what_to_do(started, db_ruleset, settings):
     settings.TRIAGE_STEP_RATE_LIMIT = (0, 3600)
     emergency = db_ruleset.questions_of_kind(scoring.EMERGENCY)[0].code
-    response = started.post(step_url("safety"), safety_post(db_ruleset, yes={emergency}))
+    response = started.post(step_url("emergency"), safety_post(db_ruleset, yes={emergency}))
     assert response.status_code == 429
     assert b"disposition-emergency" in response.content
     assert Submission.objects.count() == 0
@@ -155,8 +152,8 @@ def test_new_questionnaire_sessions_over_the_limit_get_a_429_and_no_session_row(
 
 def test_a_browser_with_a_session_is_not_counted_as_new(started, db_ruleset, settings):
     settings.TRIAGE_NEW_SESSION_RATE_LIMIT = (0, 3600)
-    assert started.get(step_url("safety")).status_code == 200
-    assert started.post(step_url("safety"), safety_post(db_ruleset)).status_code == 302
+    assert started.get(step_url("emergency")).status_code == 200
+    assert started.post(step_url("emergency"), safety_post(db_ruleset)).status_code == 302
 
 
 def test_sessions_expire_within_two_hours_and_at_browser_close(started):

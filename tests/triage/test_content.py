@@ -113,6 +113,7 @@ def test_the_seed_and_second_ruleset_migrations_reverse_cleanly_and_apply_again(
     assert Question.objects.get(code="cancer_history").kind == scoring.DOCTOR_TODAY
     draft = selectors.draft_content_get()
     assert all(question.pop("why_we_ask") == "" for question in draft["questions"])
+    assert all(question.pop("enable_when") == [] for question in draft["questions"])
     assert draft["escalation_rules"] == []
     del draft["escalation_rules"]
     assert RulesetVersion.objects.get().content == draft

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from triage import selectors
+from tests.triage.test_views import answer_steps
+from triage import screens, selectors
 from triage.models import Condition, Question, RulesetVersion, Submission
 
-from ..conftest import all_answers, own_result
+from ..conftest import own_result
 from ..review_helpers import content_editor
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,8 @@ def add_hip_osteoarthritis(editor) -> None:
             "advice": "",
             "order": "24",
             "why_we_ask": "Stiffness after rest that eases as you move is common when a joint is wearing.",
+            # Asked of people with groin pain, on the hip follow-up screen (issue 12).
+            "enable_when": '[{"question": "groin_pain", "answer": true}]',
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -83,15 +86,13 @@ def test_a_fifth_condition_added_in_the_admin_reaches_every_channel(editor, clie
     assert version.note == "Hip osteoarthritis" and Condition.objects.count() == 5
     client.logout()
 
-    # The questionnaire asks the new question, with its "why we ask".
-    client.get(reverse("triage:check") + "?reset=1")
+    # The questionnaire asks the new question, with its "why we ask", of people with groin pain.
+    client.get(reverse("triage:check"))
     ruleset = selectors.ruleset_get()
     assert ruleset.version == version.number
-    step = reverse("triage:check_step", kwargs={"step": "safety"})
-    safety = {f"safety-{k}": v for k, v in all_answers(ruleset, ("emergency", "doctor_today", "context")).items()}
-    client.post(step, {"self_check_wizard-current_step": "safety", **safety, "safety-age": "67"})
-    symptoms_page = client.get(reverse("triage:check_step", kwargs={"step": "symptoms"})).content.decode()
-    assert 'name="symptoms-morning_stiffness"' in symptoms_page
+    answer_steps(client, ruleset, yes={"groin_pain"}, age="67", upto=screens.WHERE)
+    symptoms_page = client.get(reverse("triage:check_step", kwargs={"step": "more_hip"})).content.decode()
+    assert 'name="more_hip-morning_stiffness"' in symptoms_page
     assert "Stiffness after rest that eases as you move" in symptoms_page
 
     # The API suggests it, with what counts against it.

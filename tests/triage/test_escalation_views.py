@@ -9,104 +9,87 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from triage import scoring, services
+from tests.triage.test_views import answer_steps, post_step, screen_data, step_url
+from triage import screens, services
 from triage.models import Submission
 
-from ..conftest import all_answers, own_result
+from ..conftest import own_result
 
 pytestmark = pytest.mark.django_db
-
-STEPS = ["safety", "symptoms", "feet", "duration", "contact"]
-
-
-def step_url(step: str) -> str:
-    return reverse("triage:check_step", kwargs={"step": step})
-
-
-def post_step(client, step: str, data: dict[str, str]):
-    payload = {"self_check_wizard-current_step": step}
-    payload.update({f"{step}-{key}": value for key, value in data.items()})
-    return client.post(step_url(step), payload)
 
 
 @pytest.fixture
 def start(client):
-    assert client.get(reverse("triage:check") + "?reset=1").status_code == 302
+    assert client.get(reverse("triage:check")).status_code == 302
     return client
 
 
-def safety(ruleset, yes=(), age=""):
-    return {**all_answers(ruleset, scoring.SAFETY_KINDS, set(yes)), "age": str(age)}
+def about_you(client, ruleset, yes=(), age=""):
+    """The red-flag checklists answered ("none" unless ticked in ``yes``), then the about-you screen."""
+    for step in (screens.EMERGENCY, screens.DOCTOR):
+        response = post_step(client, step, screen_data(ruleset, step, yes=set(yes)))
+        if "/check/" not in response["Location"]:
+            return response
+    return post_step(client, screens.ABOUT_YOU, screen_data(ruleset, screens.ABOUT_YOU, yes=set(yes), age=str(age)))
 
 
-def run(client, ruleset, *, yes=(), age="", duration=None):
-    duration = duration or {"pain_duration": "under_6_weeks", "pain_intensity": "3"}
-    data = {
-        "safety": safety(ruleset, yes, age),
-        "symptoms": all_answers(ruleset, (scoring.SYMPTOM,), set(yes)),
-        "feet": all_answers(ruleset, (scoring.DRIVER,), set(yes)),
-        "duration": duration,
-        "contact": {},
-    }
-    response = None
-    for step in STEPS:
-        response = post_step(client, step, data[step])
-    return response
+def run(client, ruleset, *, yes=(), age="", duration="under_6_weeks", intensity="3", interference=""):
+    return answer_steps(
+        client, ruleset, yes=yes, age=str(age), duration=duration, intensity=intensity, interference=interference
+    )
 
 
-def test_the_safety_step_asks_age_both_legs_and_context_with_why_we_ask_on_demand(start):
-    content = start.get(step_url("safety")).content.decode()
-    assert 'name="safety-age"' in content
-    for code in ("both_legs_symptoms", "cancer_history", "accident_onset"):
-        assert f'name="safety-{code}"' in content
-    assert content.count("<summary>Why we ask</summary>") == 10
+def test_the_first_screens_ask_both_legs_then_age_and_context_with_why_we_ask_on_demand(start, db_ruleset):
+    content = start.get(step_url(screens.EMERGENCY)).content.decode()
+    assert 'value="both_legs_symptoms"' in content
+    assert content.count("<summary>Why we ask about these</summary>") == 1
+    about_you(start, db_ruleset)
+    content = start.get(step_url(screens.ABOUT_YOU)).content.decode()
+    assert 'name="about_you-age"' in content
+    for code in ("cancer_history", "accident_onset"):
+        assert f'name="about_you-{code}"' in content
+    assert content.count("<summary>Why we ask</summary>") == 2
     assert "ACC may cover injuries" in content
 
 
 def test_under_16_goes_to_the_adults_only_page_and_stores_nothing(start, db_ruleset):
-    response = post_step(start, "safety", safety(db_ruleset, age=15))
+    response = about_you(start, db_ruleset, age=15)
     assert response["Location"] == reverse("triage:adults_only")
     page = start.get(response["Location"]).content.decode()
     assert "This self-check is for adults" in page and "GP" in page
     assert "Call 111 now" not in page
     assert Submission.objects.count() == 0
     # The questionnaire starts over.
-    assert start.get(step_url("symptoms"))["Location"] == step_url("safety")
-
-
-def test_under_16_with_an_emergency_sign_is_still_told_to_call_111(start, db_ruleset):
-    response = post_step(start, "safety", safety(db_ruleset, {"both_legs_symptoms"}, age=12))
-    page = start.get(response["Location"]).content.decode()
-    assert "Call 111 now" in page and "This self-check is for adults" in page
-    assert Submission.objects.count() == 0
+    assert start.get(step_url(screens.WHERE))["Location"] == step_url(screens.EMERGENCY)
 
 
 @pytest.mark.parametrize("age", ["111", "0", "forty", "40.5", "-3"])
 def test_an_age_outside_16_to_110_or_not_whole_years_is_a_clear_error(start, db_ruleset, age):
-    response = post_step(start, "safety", safety(db_ruleset, age=age))
-    assert response.status_code == 200
-    assert "Enter your age in whole years, from 16 to 110" in response.content.decode()
+    response = about_you(start, db_ruleset, age=age)
+    assert response["Location"] == step_url(screens.ABOUT_YOU)
+    assert "Enter your age in whole years, from 16 to 110" in start.get(response["Location"]).content.decode()
     assert Submission.objects.count() == 0
 
 
 def test_both_legs_ends_the_questionnaire_at_the_emergency_page(start, db_ruleset):
-    response = post_step(start, "safety", safety(db_ruleset, {"both_legs_symptoms"}, age=40))
+    response = about_you(start, db_ruleset, {"both_legs_symptoms"})
     submission = Submission.objects.get()
-    assert (submission.disposition, submission.age) == ("emergency", 40)
+    assert submission.disposition == "emergency"
     page = start.get(response["Location"]).content.decode()
     assert "Call 111" in page and "both legs" in page
 
 
 def test_a_cancer_history_at_50_or_over_ends_at_the_doctor_today_page(start, db_ruleset):
-    response = post_step(start, "safety", safety(db_ruleset, {"cancer_history"}, age=62))
-    assert Submission.objects.get().disposition == "see_doctor_today"
+    response = about_you(start, db_ruleset, {"cancer_history"}, age=62)
+    submission = Submission.objects.get()
+    assert (submission.disposition, submission.age) == ("see_doctor_today", 62)
     page = start.get(response["Location"]).content.decode()
     assert "See a doctor today" in page and "50 or over" in page
 
 
 def test_a_cancer_history_alone_carries_on_and_ends_at_see_a_gp_soon(start, db_ruleset):
-    response = post_step(start, "safety", safety(db_ruleset, {"cancer_history"}, age=45))
-    assert response["Location"] == step_url("symptoms")
+    response = about_you(start, db_ruleset, {"cancer_history"}, age=45)
+    assert response["Location"] == step_url(screens.WHERE)
     response = run(start, db_ruleset, yes={"cancer_history", "groin_pain", "clicking_catching"}, age=45)
     submission = Submission.objects.get()
     assert submission.disposition == "see_gp_soon"
@@ -117,26 +100,22 @@ def test_a_cancer_history_alone_carries_on_and_ends_at_see_a_gp_soon(start, db_r
     assert "Hip impingement" in page  # what the answers may be consistent with, for the GP to see
 
 
-def test_the_duration_step_asks_the_peg_questions_and_the_submission_keeps_them(start, db_ruleset):
-    run(start, db_ruleset, yes={"groin_pain"}, duration={"pain_duration": "over_12_weeks"}, age=58)
-    content = start.get(step_url("duration")).content.decode()
-    for name in ("pain_intensity", "enjoyment_interference", "activity_interference"):
-        assert f'name="duration-{name}"' in content
-    assert "how much has the pain got in the way of enjoying life" in content
+def test_the_peg_questions_each_have_a_screen_and_the_submission_keeps_them(start, db_ruleset):
     response = run(
-        start,
-        db_ruleset,
-        yes={"groin_pain", "clicking_catching"},
-        age=58,
-        duration={
-            "pain_duration": "over_12_weeks",
-            "pain_intensity": "6",
-            "enjoyment_interference": "5",
-            "activity_interference": "8",
-        },
+        start, db_ruleset, yes={"groin_pain", "clicking_catching"}, age=58, duration="over_12_weeks", intensity="6"
     )
+    for step, name in ((screens.ENJOYMENT, "enjoyment_interference"), (screens.ACTIVITY, "activity_interference")):
+        content = start.get(step_url(step)).content.decode()
+        assert f'name="{step}-{name}"' in content
+    assert (
+        "how much has the pain got in the way of enjoying life"
+        in start.get(step_url(screens.ENJOYMENT)).content.decode()
+    )
+    post_step(start, screens.ENJOYMENT, {"enjoyment_interference": "5"})
+    post_step(start, screens.ACTIVITY, {"activity_interference": "8"})
+    response = post_step(start, screens.CONTACT, {})
     assert response.status_code == 302
-    submission = Submission.objects.get()
+    submission = Submission.objects.latest("created_at")
     assert (submission.age, submission.pain_intensity) == (58, 6)
     assert (submission.enjoyment_interference, submission.activity_interference) == (5, 8)
     assert submission.peg == submission.result["peg"] == 6.3
@@ -184,7 +163,9 @@ def test_the_body_diagram_ticks_only_where_it_hurts_never_the_pressing_test(star
     regions = {q.code: q.body_region for q in db_ruleset.questions if q.body_region}
     assert regions["outer_hip_pain"] == "hip"
     assert "outer_hip_tenderness" not in regions
-    post_step(start, "safety", safety(db_ruleset))
-    content = start.get(step_url("symptoms")).content.decode()
+    about_you(start, db_ruleset)
+    content = start.get(step_url(screens.WHERE)).content.decode()
     assert 'data-region="hip" data-codes="outer_hip_pain"' in content
-    assert 'name="symptoms-outer_hip_tenderness"' in content  # still a question the person answers
+    post_step(start, screens.WHERE, {"ticked": ["outer_hip_pain"]})
+    content = start.get(step_url("more_hip")).content.decode()
+    assert 'name="more_hip-outer_hip_tenderness"' in content  # still a question the person answers

@@ -1,12 +1,11 @@
-"""The questionnaire's step forms: what each field accepts and refuses, and the codes it refuses with."""
+"""The questionnaire's screen forms: what each field accepts and refuses, and the codes it refuses with."""
 
 from __future__ import annotations
 
 import pytest
-from crispy_forms.utils import render_crispy_form
 
 from triage import scoring
-from triage.forms import ContactForm, DurationForm, SafetyForm, SymptomsForm
+from triage.forms import ChecklistForm, ContactForm, DurationForm, IntensityForm, YesNoForm
 from triage.models import Clinic, PainDuration
 
 NEWMARKET = Clinic(pk=1, slug="newmarket", name="Newmarket", region="Auckland")
@@ -22,18 +21,18 @@ def error_codes(form) -> dict[str, list[str]]:
     return {field: [error.code for error in errors.as_data()] for field, errors in form.errors.items()}
 
 
-# --- Yes/no steps --------------------------------------------------------------
+# --- Yes/no screens ---------------------------------------------------------------
 
 
-def test_a_yes_no_step_has_one_field_per_question_it_is_given_and_no_other(ruleset):
+def test_a_yes_no_screen_has_one_field_per_question_it_is_given_and_no_other(ruleset):
     questions = ruleset.questions_of_kind(scoring.SYMPTOM)
-    form = SymptomsForm(questions=questions)
+    form = YesNoForm(questions=questions)
     assert list(form.fields) == [q.code for q in questions]
 
 
-def test_a_yes_no_step_needs_an_answer_to_every_question(ruleset):
+def test_a_yes_no_screen_needs_an_answer_to_every_question(ruleset):
     questions = safety_questions(ruleset)
-    form = SafetyForm(data={}, questions=questions)
+    form = YesNoForm(data={}, questions=questions)
     assert not form.is_valid()
     assert error_codes(form) == {q.code: ["required"] for q in questions}
 
@@ -41,17 +40,43 @@ def test_a_yes_no_step_needs_an_answer_to_every_question(ruleset):
 def test_a_yes_no_question_accepts_only_yes_or_no(ruleset):
     questions = safety_questions(ruleset)
     data = {q.code: "no" for q in questions} | {questions[0].code: "maybe"}
-    form = SafetyForm(data=data, questions=questions)
+    form = YesNoForm(data=data, questions=questions)
     assert error_codes(form) == {questions[0].code: ["invalid_choice"]}
 
 
-def test_a_yes_no_step_hands_back_true_for_yes_and_false_for_no(ruleset):
+def test_a_yes_no_screen_hands_back_true_for_yes_and_false_for_no(ruleset):
     questions = safety_questions(ruleset)
     first, *rest = questions
-    form = SafetyForm(data={first.code: "yes"} | {q.code: "no" for q in rest}, questions=questions)
+    form = YesNoForm(data={first.code: "yes"} | {q.code: "no" for q in rest}, questions=questions)
     assert form.is_valid()
     assert form.answers() == {first.code: True} | {q.code: False for q in rest}
     assert form.yes_codes() == [first.code]
+
+
+# --- Checklists ("which of these?", with "none of these") -------------------------
+
+
+def checklist(ruleset, ticked) -> ChecklistForm:
+    form = ChecklistForm(data={"ticked": ticked}, questions=safety_questions(ruleset), none_label="None of these")
+    form.is_valid()
+    return form
+
+
+def test_a_checklist_ticks_are_yes_and_the_rest_no(ruleset):
+    first, *rest = safety_questions(ruleset)
+    form = checklist(ruleset, [first.code])
+    assert form.answers() == {first.code: True} | {q.code: False for q in rest}
+
+
+def test_none_of_these_answers_no_to_every_item(ruleset):
+    assert not any(checklist(ruleset, ["none"]).answers().values())
+
+
+@pytest.mark.parametrize(
+    ("ticked", "code"), [([], "required"), (["none", "saddle_numbness"], "none_and_tick"), (["x"], "invalid_choice")]
+)
+def test_a_checklist_needs_ticks_or_none_never_both_and_only_its_own_items(ruleset, ticked, code):
+    assert error_codes(checklist(ruleset, ticked)) == {"ticked": [code]}
 
 
 # --- Duration and intensity ----------------------------------------------------
@@ -59,20 +84,20 @@ def test_a_yes_no_step_hands_back_true_for_yes_and_false_for_no(ruleset):
 
 @pytest.mark.parametrize("duration", PainDuration.values)
 def test_duration_accepts_each_pain_duration(duration):
-    form = DurationForm(data={"pain_duration": duration, "pain_intensity": "5"})
+    form = DurationForm(data={"pain_duration": duration})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["pain_duration"] == duration
 
 
 @pytest.mark.parametrize("duration", ["", "forever", "UNDER_6_WEEKS"])
 def test_duration_refuses_anything_but_the_listed_durations(duration):
-    form = DurationForm(data={"pain_duration": duration, "pain_intensity": "5"})
+    form = DurationForm(data={"pain_duration": duration})
     assert error_codes(form) == {"pain_duration": ["invalid_choice" if duration else "required"]}
 
 
 @pytest.mark.parametrize("intensity", [0, 10])
 def test_intensity_accepts_0_to_10_and_hands_back_a_number(intensity):
-    form = DurationForm(data={"pain_duration": "under_6_weeks", "pain_intensity": str(intensity)})
+    form = IntensityForm(data={"pain_intensity": str(intensity)})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["pain_intensity"] == intensity
 
@@ -88,7 +113,7 @@ def test_intensity_accepts_0_to_10_and_hands_back_a_number(intensity):
     ],
 )
 def test_intensity_refuses_anything_but_a_whole_number_from_0_to_10(intensity, code):
-    form = DurationForm(data={"pain_duration": "under_6_weeks", "pain_intensity": intensity})
+    form = IntensityForm(data={"pain_intensity": intensity})
     assert error_codes(form) == {"pain_intensity": [code]}
 
 
@@ -193,38 +218,29 @@ def test_a_detail_longer_than_its_limit_is_refused_with_max_length(field, limit)
 
 def test_building_and_checking_every_step_form_makes_no_query(ruleset, db, django_assert_num_queries):
     with django_assert_num_queries(0):
-        SafetyForm(data={}, questions=safety_questions(ruleset)).is_valid()
-        SymptomsForm(data={}, questions=ruleset.questions_of_kind(scoring.SYMPTOM)).is_valid()
+        ChecklistForm(data={}, questions=safety_questions(ruleset), none_label="None").is_valid()
+        YesNoForm(data={}, questions=ruleset.questions_of_kind(scoring.SYMPTOM)).is_valid()
         DurationForm(data={}).is_valid()
+        IntensityForm(data={}).is_valid()
         contact_form(clinic="1").is_valid()
 
 
-# --- Rendering (memoised: each render must still show this form's own answers and errors) ---
+# --- What the templates are handed --------------------------------------------------
 
 
-def rendered(form) -> str:
-    return render_crispy_form(form)
+def test_a_yes_no_screen_hands_the_template_each_question_with_its_own_answer_and_errors(ruleset):
+    first, second, *_rest = safety_questions(ruleset)
+    form = YesNoForm(data={first.code: "yes"}, questions=(first, second))
+    form.is_valid()
+    items = {item["code"]: item for item in form.items()}
+    assert [o["checked"] for o in items[first.code]["options"]] == [True, False]
+    assert items[first.code]["name"] == first.code and not items[first.code]["errors"]
+    assert list(items[second.code]["errors"]) == ["Choose yes or no."]
+    assert form.errors[second.code] == [f"Choose yes or no: {second.summary.lower()}"]
 
 
-def test_a_yes_no_step_renders_each_forms_own_answers_and_errors(ruleset):
-    questions = safety_questions(ruleset)
-    first, *rest = questions
-    blank = rendered(SafetyForm(questions=questions))
-    assert " checked" not in blank
-    assert "is-invalid" not in blank
-
-    answered = SafetyForm(data={first.code: "yes"}, questions=questions)
-    answered.is_valid()
-    html = rendered(answered)
-    assert html.count(" checked") == 1
-    assert f'id="id_{first.code}_0" required checked' in html
-    assert html.count("Choose yes or no for this question.") == len(rest)
-
-    assert rendered(SafetyForm(questions=questions)) == blank
-
-
-def test_a_step_with_questions_from_several_groups_labels_each_group(ruleset):
-    questions = ruleset.questions_of_kind(scoring.SYMPTOM)
-    groups = {q.group for q in questions}
-    assert len(groups) > 1
-    assert rendered(SymptomsForm(questions=questions)).count("<legend>") == len(groups)
+def test_a_checklist_hands_the_template_its_items_then_none_with_what_was_ticked(ruleset):
+    form = checklist(ruleset, ["saddle_numbness"])
+    items = form.items()
+    assert [item["value"] for item in items] == [q.code for q in safety_questions(ruleset)] + ["none"]
+    assert [item["value"] for item in items if item["checked"]] == ["saddle_numbness"]

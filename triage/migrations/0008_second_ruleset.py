@@ -288,6 +288,20 @@ RULES = [
     ),
 ]
 
+# Follow-up questions are asked only of people with pain in their area (issue 12): each code is
+# asked when any one of the area questions listed was answered yes. Not asked is left out, never "no".
+FOLLOW_UPS = {
+    "outer_hip_tenderness": ["outer_hip_pain"],
+    "pain_lying_on_side": ["outer_hip_pain"],
+    "pain_walking_running_stairs": ["outer_hip_pain", "groin_pain"],
+    "clicking_catching": ["groin_pain"],
+    "pain_deep_flexion_twisting": ["groin_pain"],
+    "tingling_numbness_burning": ["radiating_leg_pain"],
+    "worse_prolonged_standing_walking": ["radiating_leg_pain", "low_back_buttock_pain"],
+    "difficulty_bending_twisting_standing": ["low_back_buttock_pain"],
+    "pelvic_instability": ["low_back_buttock_pain"],
+}
+
 QUESTION_FIELDS = [
     "code",
     "kind",
@@ -300,6 +314,7 @@ QUESTION_FIELDS = [
     "order",
     "body_region",
     "why_we_ask",
+    "enable_when",
 ]
 
 
@@ -385,6 +400,8 @@ def publish_second_ruleset(apps, schema_editor):
                 "source": source,
             },
         )
+    for code, areas in FOLLOW_UPS.items():
+        Question.objects.filter(code=code).update(enable_when=[{"question": area, "answer": True} for area in areas])
     latest = RulesetVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0
     RulesetVersion.objects.create(number=latest + 1, note=NOTE, content=snapshot(apps))
 
@@ -398,11 +415,12 @@ def unpublish_second_ruleset(apps, schema_editor):
     for order, code, kind, group, *_rest in SEED.QUESTIONS:
         Question.objects.filter(code=code).update(order=order, kind=kind, group=group)
     Question.objects.filter(code__in=list(WHY_WE_ASK)).update(why_we_ask="")
+    Question.objects.filter(code__in=list(FOLLOW_UPS)).update(enable_when=[])
     for code, region in BODY_REGIONS_BEFORE.items():
         Question.objects.filter(code=code).update(body_region=region)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0007_second_ruleset_fields"), ("triage", "0005_question_body_region")]
+    dependencies = [("triage", "0008_question_enable_when"), ("triage", "0005_question_body_region")]
 
     operations = [migrations.RunPython(publish_second_ruleset, unpublish_second_ruleset)]
