@@ -116,7 +116,8 @@ WSGI_APPLICATION = "clinic_site.wsgi.application"
 # IMMEDIATE transactions, so concurrent writers wait for the lock instead of
 # failing with "database is locked".
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # secure_delete: deleted rows (answers, contact details) are overwritten, not left in free pages.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
 }
@@ -255,6 +256,9 @@ TRIAGE_RETENTION_DAYS = {
     "anonymous": int(os.environ.get("TRIAGE_RETENTION_DAYS_ANONYMOUS", 180)),
     "follow_up": int(os.environ.get("TRIAGE_RETENTION_DAYS_FOLLOW_UP", 3653)),
 }
+# The audit trail keeps who did what for as long as the records it is about;
+# the IP address each event came from only this long (purge_submissions clears it).
+AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", 90))
 
 # --- Security headers ---------------------------------------------------------
 # Strict Content-Security-Policy (django-csp 4 format): no inline script or
