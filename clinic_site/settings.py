@@ -77,6 +77,8 @@ SUBMISSION_ADMIN_EXTRA_ACTIONS = ["interop.admin.download_questionnaire_response
 MIDDLEWARE = [
     # First, so its one line per request sees the final status, whatever an inner layer did.
     "clinic_site.middleware.RequestLogMiddleware",
+    # Early and cheap: NUL bytes and out-of-range numbers in a path or filter get a 400, not a database error.
+    "clinic_site.middleware.BadQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
