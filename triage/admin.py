@@ -17,8 +17,66 @@ from django.utils.translation import gettext_lazy as _
 from audit.actor import Actor
 from audit.admin import ReadOnlyAdminMixin
 
-from . import preview, selectors, services
+from . import content, preview, selectors, services
 from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
+
+
+class AuditedContentAdmin(admin.ModelAdmin):
+    """Every change to the clinical content goes through triage.content: audited, and retired, not deleted,
+    once anything else names it. The delete page shows why in counts, never a submission's reference."""
+
+    def save_model(self, request, obj, form, change):
+        content.content_save(
+            obj=obj, changed_fields=form.changed_data, adding=not change, actor=Actor.from_request(request)
+        )
+
+    def get_deleted_objects(self, objs, request):
+        _deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        protected = []
+        for obj in objs:
+            reasons = content.content_references(obj=obj)
+            if reasons:
+                retire = _(" Retire it instead.") if hasattr(obj, "retired_at") else ""
+                protected.append(f"{obj}: {'; '.join(reasons)}.{retire}")
+        # Only the rows themselves: the draft rows that go with them are counted, not listed.
+        return [str(obj) for obj in objs], model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        content.content_delete(obj=obj, actor=Actor.from_request(request))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            content.content_delete(obj=obj, actor=Actor.from_request(request))
+
+    # The audit trail records these changes, with the fields and the IP.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
+
+
+@admin.action(description=_("Retire (leave out of the next published version)"), permissions=["change"])
+def retire(modeladmin, request, queryset):
+    actor = Actor.from_request(request)
+    count = sum(content.content_retire(obj=obj, actor=actor) for obj in queryset)
+    modeladmin.message_user(request, _("%(count)d retired. Publish to take them out for patients.") % {"count": count})
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("retired")
+    parameter_name = "retired"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("In the draft")), ("yes", _("Retired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(retired_at__isnull=self.value() == "no")
+        return queryset
 
 
 class ConditionWeightInline(admin.TabularInline):
@@ -28,23 +86,36 @@ class ConditionWeightInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "threshold", "order"]
+class ConditionAdmin(AuditedContentAdmin):
+    list_display = ["name", "slug", "threshold", "order", "retired_at"]
     list_editable = ["order"]
+    list_filter = [ActiveFilter]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ConditionWeightInline]
+    actions = [retire]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        changes = {
+            "added": [w.question.code for w in formset.new_objects],
+            "changed": [w.question.code for w, _fields in formset.changed_objects],
+            "removed": [w.question.code for w in formset.deleted_objects],
+        }
+        content.content_weights_changed(condition=form.instance, changes=changes, actor=Actor.from_request(request))
+        return instances
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["code", "text", "kind", "group", "prompts_assessment", "order"]
-    list_filter = ["kind", "group", "prompts_assessment"]
+class QuestionAdmin(AuditedContentAdmin):
+    list_display = ["code", "text", "kind", "group", "prompts_assessment", "order", "retired_at"]
+    list_filter = ["kind", "group", "prompts_assessment", ActiveFilter]
     search_fields = ["code", "text", "summary"]
     list_editable = ["order"]
+    actions = [retire]
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(AuditedContentAdmin):
     list_display = ["name", "region", "phone", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}

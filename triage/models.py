@@ -1,7 +1,9 @@
 """Clinical content (conditions, questions, weights, clinics), published
 ruleset versions, and the submissions patients make.
 
-Content rows are the *draft*: staff edit them in the admin. Publishing copies
+Content rows are the *draft*: staff edit them in the admin. A row a published
+version, a suggestion or an outcome names is retired (left out of new drafts),
+never deleted (triage.content). Publishing copies
 them into an immutable RulesetVersion, which is what patients see and what
 scores their answers, so a half-finished edit never reaches a patient and a
 past result can always be traced to the exact rules that produced it.
@@ -78,6 +80,13 @@ class Condition(models.Model):
         help_text=_("Normalised score (0 to 1) at or above which the condition is suggested."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
+    )
 
     class Meta:
         verbose_name = _("condition")
@@ -115,6 +124,13 @@ class Question(models.Model):
         help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
+    )
 
     class Meta:
         verbose_name = _("question")

@@ -17,7 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_anonymise, audit_record
 
 from . import scoring
-from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
+from .models import Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, ruleset_from_content
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
@@ -143,6 +143,8 @@ def submission_create(
         idempotency_key=idempotency_key,
         privacy_notice_version=privacy_notice_version,
     )
+    if assessment.suggestions:
+        conditions_restore(ruleset=ruleset, slugs=[s.slug for s in assessment.suggestions])
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -159,6 +161,35 @@ def submission_create(
             submission.pk = None
             submission.reference, submission.token = reference_generate(), token_generate()
     raise RuntimeError("could not store the submission after 3 attempts")
+
+
+def conditions_restore(*, ruleset: scoring.Ruleset, slugs: list[str]) -> None:
+    """Put back, retired, any suggested condition whose row is gone, from the published snapshot.
+
+    A suggestion names its condition's row; the published ruleset, not the
+    draft, decides what is suggested. The admin refuses to delete a published
+    condition, but should a row still go (a script, the shell), the patient's
+    submission is stored all the same.
+    """
+    missing = set(slugs) - set(Condition.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    if not missing:
+        return
+    Condition.objects.bulk_create(
+        [
+            Condition(
+                slug=c.slug,
+                name=c.name,
+                summary=c.summary,
+                clinic_care=c.clinic_care,
+                threshold=Decimal(str(c.threshold)),
+                order=c.order,
+                retired_at=timezone.now(),
+            )
+            for c in ruleset.conditions
+            if c.slug in missing
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # A red flag may become more urgent in a new version, never less.
