@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
 from audit.admin import ReadOnlyAdminMixin
+from audit.models import AuditAction
+from audit.services import audit_record
 
 from . import content, preview, selectors, services
 from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
@@ -151,19 +153,24 @@ class RulesetVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:triage_rulesetversion_publish"))
             self.message_user(request, _("Published ruleset %(version)s.") % {"version": version})
             return HttpResponseRedirect(reverse("admin:triage_rulesetversion_changelist"))
-        try:
-            last = min(max(int(request.GET.get("last", preview.PREVIEW_DEFAULT)), 1), preview.PREVIEW_MAX)
-        except ValueError:
-            last = preview.PREVIEW_DEFAULT
+        days = preview.window_days(request.GET.get("last"))
         draft = selectors.draft_content_get()
         published = RulesetVersion.objects.order_by("-number").values_list("content", flat=True).first()
+        change_preview = preview.ruleset_change_preview(draft_content=draft, days=days)
+        # The preview is a look at (counts over) patients' answers: recorded like any other.
+        audit_record(
+            action=AuditAction.VIEW,
+            target="ruleset preview",
+            actor=Actor.from_request(request),
+            detail={"window_days": days, "compared": change_preview.compared},
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Publish ruleset"),
-            "preview": preview.ruleset_change_preview(draft_content=draft, last=last),
+            "preview": change_preview,
             "red_flag_problems": services.red_flag_problems(published=published, draft=draft) if published else [],
-            "last": last,
-            "preview_max": preview.PREVIEW_MAX,
+            "last": days,
+            "windows": preview.WINDOWS_DAYS,
         }
         return TemplateResponse(request, "admin/triage/rulesetversion/publish.html", context)
