@@ -34,7 +34,8 @@ def audit_record(
     digest = target_digest(target)
     # What the database will give back: tuples become lists, and so on.
     detail = json.loads(json.dumps(detail or {}))
-    with transaction.atomic():
+    # No savepoint of its own: an audit write that fails must fail the change it records.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head, _created = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})

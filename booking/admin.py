@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
+from triage.access import clinic_visible_q
 
 from . import services
 from .models import OPEN_STATUSES, BookingRequest, BookingStatus
@@ -53,6 +54,10 @@ class BookingRequestAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["mark_contacted", "mark_booked", "mark_closed"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Need to know: the requests for the clinics this person works for (triage.access).
+        return super().get_queryset(request).filter(clinic_visible_q(user=request.user, include_none=False))
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         # Contact details are personal information: every look is recorded,

@@ -15,7 +15,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
@@ -26,6 +26,7 @@ from audit.admin import SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage import services as triage_services
+from triage.access import submissions_visible
 from triage.models import Submission, Suggestion
 
 from . import actions, services, views
@@ -107,13 +108,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         css = ADMIN_CSS
 
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                top_suggestion_name=Subquery(
-                    Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
-                )
+        # Need to know: only the clinics this person works for (triage.access), in the same query.
+        return submissions_visible(user=request.user, queryset=super().get_queryset(request)).annotate(
+            top_suggestion_name=Subquery(
+                Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
             )
         )
 
@@ -156,6 +154,9 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        if obj is None:
+            # Not there, or another clinic's: the same answer, and no hint which.
+            raise Http404
         extra_context = extra_context or {}
         if obj is not None and self.has_view_or_change_permission(request, obj):
             extra_context["review"] = page.submission_review_get(submission=obj)
@@ -248,7 +249,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return views.dashboard(request, context=self.admin_site.each_context(request), opts=self.model._meta)
+        return views.dashboard(
+            request,
+            context=self.admin_site.each_context(request),
+            opts=self.model._meta,
+            submissions=submissions_visible(user=request.user, queryset=Submission.objects.all()),
+        )
 
 
 HistoricalOutcome = Outcome.history.model

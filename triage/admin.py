@@ -20,7 +20,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import content, preview, selectors, services
-from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
+from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, StaffClinicAccess
 
 
 class AuditedContentAdmin(admin.ModelAdmin):
@@ -123,6 +123,34 @@ class ClinicAdmin(AuditedContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
     # A booking link typed without a scheme is taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(StaffClinicAccess)
+class StaffClinicAccessAdmin(admin.ModelAdmin):
+    """Who sees which clinics' submissions: set by superusers only (ASVS need to know)."""
+
+    list_display = ["user", "all_clinics"]
+    list_filter = ["all_clinics", "clinics"]
+    filter_horizontal = ["clinics"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__username"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=f"clinic access of {form.instance.user}",
+            actor=Actor.from_request(request),
+            detail={"fields": sorted(form.changed_data)},
+        )
 
 
 @admin.register(RulesetVersion)

@@ -355,3 +355,6 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} #{self.rank}: {self.condition}"
+
+
+from .access import StaffClinicAccess  # noqa: E402, F401  (need to know, see triage.access)

@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from interop.resources import answers_from_questionnaire_response
 from tests.conftest import EXAMPLES
 from triage import scoring, services
-from triage.models import Clinic, Submission
+from triage.models import Clinic, StaffClinicAccess, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def store(ruleset: scoring.Ruleset, **fields) -> Submission:
 def viewer(django_user_model):
     user = django_user_model.objects.create_user("nurse", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    StaffClinicAccess.objects.create(user=user, all_clinics=True)  # need to know: sees every clinic's
     return user
 
 
