@@ -9,6 +9,8 @@ Also the change history of outcomes, for superusers.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -37,6 +39,20 @@ from .models import Note, Outcome
 from .selectors import page
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
+REFERENCE_PATTERN = re.compile(rf"[{triage_services.REFERENCE_ALPHABET}]{{{triage_services.REFERENCE_LENGTH}}}")
+
+
+def search_kind(term: str) -> str:
+    """What a queue search looked for, without keeping what was typed."""
+    if REFERENCE_PATTERN.fullmatch(term.upper()):
+        return "reference"
+    if "@" in term:
+        return "email"
+    if sum(c.isdigit() for c in term) >= 3:
+        return "phone"
+    return "name"
+
+
 DELETED_IN_ADMIN = "deleted by staff in the admin"
 
 
@@ -117,6 +133,21 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # A search looks up a person: recorded, but by kind only (a name, phone
+        # or email typed here is itself personal information); a reference
+        # search names the submission, as opening it would.
+        term = request.GET.get("q", "").strip()
+        if term and request.method == "GET":
+            kind = search_kind(term)
+            audit_record(
+                action=AuditAction.VIEW,
+                target=term.upper() if kind == "reference" else "queue search",
+                actor=Actor.from_request(request),
+                detail={"search": kind},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -262,6 +293,24 @@ HistoricalOutcome = Outcome.history.model
 
 @admin.register(HistoricalOutcome)
 class HistoricalOutcomeAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
+    """Earlier versions of outcomes: findings about patients, so each look is recorded."""
+
+    def changelist_view(self, request, extra_context=None):
+        audit_record(action=AuditAction.VIEW, target="outcome history", actor=Actor.from_request(request))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            submission = Submission.objects.filter(pk=obj.submission_id).first()
+            audit_record(
+                action=AuditAction.VIEW,
+                target=submission.reference if submission else "outcome history",
+                actor=Actor.from_request(request),
+                detail={"outcome_history": obj.pk},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     list_display = ["history_date", "submission", "history_user", "history_type", "other", "none_found", "detail"]
     list_select_related = ["submission", "history_user"]
     list_filter = ["history_type"]

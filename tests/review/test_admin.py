@@ -185,7 +185,8 @@ def test_the_queue_costs_at_most_eight_queries_whatever_the_size(
         response = clinician_client.get(CHANGELIST)
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == min(size, 50)
-    with django_assert_max_num_queries(8):
+    # A search is recorded in the audit trail: 3 more (chain head locked, event, head moved on).
+    with django_assert_max_num_queries(11):
         assert clinician_client.get(CHANGELIST, {"red_flag": "no", "assigned": "me", "q": "x"}).status_code == 200
 
 
