@@ -24,7 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
-from audit.admin import SuperuserReadOnlyMixin
+from audit.admin import AuditTrailInsteadOfLogEntryMixin, SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage import services as triage_services
@@ -74,7 +74,7 @@ class QueueChangeList(ChangeList):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status
@@ -248,17 +248,6 @@ class SubmissionAdmin(admin.ModelAdmin):
         triage_services.submissions_delete(
             queryset=queryset, actor=Actor.from_request(request), reason=DELETED_IN_ADMIN
         )
-
-    # The audit trail is the record of every change made here (the services
-    # write it, with the IP): the admin's own LogEntry would be a weaker copy.
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletions(self, request, queryset):
-        return None
 
     def history_view(self, request, object_id, extra_context=None):
         # The status history is on the submission's own page.

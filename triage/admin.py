@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
-from audit.admin import ReadOnlyAdminMixin
+from audit.admin import AuditTrailInsteadOfLogEntryMixin, ReadOnlyAdminMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -23,7 +23,7 @@ from . import content, preview, selectors, services
 from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, StaffClinicAccess
 
 
-class AuditedContentAdmin(admin.ModelAdmin):
+class AuditedContentAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """Every change to the clinical content goes through triage.content: audited, and retired, not deleted,
     once anything else names it. The delete page shows why in counts, never a submission's reference."""
 
@@ -49,16 +49,6 @@ class AuditedContentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             content.content_delete(obj=obj, actor=Actor.from_request(request))
-
-    # The audit trail records these changes, with the fields and the IP.
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletions(self, request, queryset):
-        return None
 
 
 @admin.action(description=_("Retire (leave out of the next published version)"), permissions=["change"])

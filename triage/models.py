@@ -62,6 +62,16 @@ class ReviewStatus(models.TextChoices):
     NOT_APPROPRIATE = "not_appropriate", _("Not appropriate")
 
 
+def retired_at_field() -> models.DateTimeField:
+    return models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
+    )
+
+
 class Condition(models.Model):
     # The slug is the key: stable by design, and a suggestion can be stored
     # against it without looking the condition up first.
@@ -80,13 +90,7 @@ class Condition(models.Model):
         help_text=_("Normalised score (0 to 1) at or above which the condition is suggested."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    retired_at = models.DateTimeField(
-        _("retired"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
-    )
+    retired_at = retired_at_field()
 
     class Meta:
         verbose_name = _("condition")
@@ -124,13 +128,7 @@ class Question(models.Model):
         help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    retired_at = models.DateTimeField(
-        _("retired"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
-    )
+    retired_at = retired_at_field()
 
     class Meta:
         verbose_name = _("question")
