@@ -11,7 +11,6 @@ settings (DEBUG off, cached template loader), warms the page up, then profiles
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -24,41 +23,21 @@ def main() -> None:
     parser.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/profile.sqlite3"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
         from django.test import Client
         from pyinstrument import Profiler
 
-        from .run import Fixtures
+        from .scenarios import inprocess_setup, plan_send
 
-        call_command("migrate", verbosity=0)
-        call_command("seed_demo", submissions=50, seed=1, verbosity=0)
-        fixtures = Fixtures()
+        fixtures = inprocess_setup(f"sqlite:///{tmp}/profile.sqlite3")
         plan = fixtures.plan(args.page, args.requests + 10)
         client = Client()
-
-        def send(method: str, path: str, cookie: str, body: str) -> None:
-            client.cookies.clear()
-            for part in filter(None, cookie.split("; ")):
-                name, value = part.split("=", 1)
-                client.cookies[name] = value
-            if method == "GET":
-                response = client.get(path)
-            else:
-                response = client.generic("POST", path, body, content_type="application/x-www-form-urlencoded")
-            assert response.status_code in (200, 302), (path, response.status_code)
-
         for index in range(10):  # warm: compiled templates, parsed ruleset
-            send(*plan[index % len(plan)])
+            plan_send(client, *plan[index % len(plan)])
         profiler = Profiler(interval=0.0002)
         started = time.process_time()
         profiler.start()
         for index in range(10, 10 + args.requests):
-            send(*plan[index % len(plan)])
+            plan_send(client, *plan[index % len(plan)])
         profiler.stop()
         cpu_ms = (time.process_time() - started) * 1000 / args.requests
         print(profiler.output_text(unicode=True, color=False))

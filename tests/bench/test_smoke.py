@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
-    assert shutil.which("wrk"), "wrk is not installed: apt-get install wrk (make bench does this)"
+    assert shutil.which("wrk"), "wrk is not installed: apt-get install wrk (make test and make bench do this)"
     out = tmp_path / "results.json"
     completed = subprocess.run(
         [

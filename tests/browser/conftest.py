@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
 No browser is ever downloaded: Playwright launches /usr/bin/chromium
-(`apt-get install chromium`; `.ci/run` installs it when missing).
+(`apt-get install chromium`; `make test` installs it when missing).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from tests.conftest import SEED
+from tests.conftest import content_seed
 from triage.models import Question, RulesetVersion
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -49,7 +49,7 @@ def _clinical_content(transactional_db) -> None:
     tests after all the transactional ones, so nothing later depends on it.
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        SEED.seed(django_apps, None)
+        content_seed(django_apps)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +64,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}. Install Debian's package: "
-            "apt-get update && apt-get install -y chromium (.ci/run does this)."
+            "apt-get update && apt-get install -y chromium (make test does this)."
         )
     return {
         **browser_type_launch_args,

@@ -1,0 +1,114 @@
+"""The admin's triage queue (the submission changelist) timed at scale, in-process.
+
+``make bench`` times the plain changelist at two sizes as a superuser. On its
+own, this module times the queue's pages as a clinician on a SQLite file it
+keeps between runs (seeding 100,000 submissions takes a while):
+
+    python -m bench.changelist --submissions 100000 --runs 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import time
+from pathlib import Path
+
+CHANGELIST = "/admin/triage/submission/"
+PAGES = {
+    "changelist": CHANGELIST,
+    "changelist, red flags, page 3": CHANGELIST + "?red_flag=yes&p=3",
+    "changelist, search by name": CHANGELIST + "?q=aroha",
+    "dashboard": CHANGELIST + "dashboard/",
+}
+
+
+def page_time(client, url: str, *, repeats: int) -> dict:
+    """The median of ``repeats`` requests after one warm-up (templates, caches), and the query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings, queries = [], 0
+    for _ in range(repeats):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    median = statistics.median(timings)
+    return {"median_ms": median, "best_ms": min(timings), "worst_ms": max(timings), "queries": queries}
+
+
+def submissions_top_up(size: int, *, seed: int) -> None:
+    from django.core.management import call_command
+
+    from triage.models import Submission
+
+    missing = size - Submission.objects.count()
+    if missing > 0:
+        call_command("seed_demo", submissions=missing, seed=seed, verbosity=0)
+
+
+def changelist_bench(*, sizes: tuple[int, int], repeats: int, target_ms: float) -> dict:
+    """``make bench``'s figure: the changelist at a small and a large size, same query count, under target."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from triage.models import Submission
+
+    user = get_user_model().objects.create_superuser("bench", "bench@example.com", secrets.token_urlsafe(16))
+    client = Client()
+    client.force_login(user)
+    timed = {}
+    for size in sizes:
+        submissions_top_up(size, seed=2)
+        figures = page_time(client, CHANGELIST, repeats=repeats)
+        timed[str(size)] = {"median_ms": figures["median_ms"], "queries": figures["queries"]}
+        timed[str(size)]["rows"] = Submission.objects.count()
+    small, large = timed[str(sizes[0])], timed[str(sizes[1])]
+    same = small["queries"] == large["queries"]
+    return {"sizes": timed, "same_queries": same, "ok": same and large["median_ms"] <= target_ms}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", type=Path, default=Path(__file__).resolve().parent / "admin_changelist.sqlite3")
+    args = parser.parse_args()
+    if not 1 <= args.runs <= 200:
+        parser.error("--runs must be 1 to 200")
+    os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.test import Client
+
+    from triage.models import Submission
+
+    call_command("migrate", verbosity=0)
+    print(f"Topping up to {args.submissions} submissions...", flush=True)
+    submissions_top_up(args.submissions, seed=1)
+    user, _ = User.objects.get_or_create(username="bench-clinician", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name="Clinician"))
+    client = Client()
+    client.force_login(user)
+    print(f"{Submission.objects.count()} submissions, SQLite, {args.runs} runs each (after a warm-up):")
+    for name, url in PAGES.items():
+        f = page_time(client, url, repeats=args.runs)
+        print(
+            f"  {name:32s} median {f['median_ms']:6.1f} ms  best {f['best_ms']:6.1f}  worst {f['worst_ms']:6.1f}"
+            f"  ({f['queries']} queries)"
+        )
+
+
+if __name__ == "__main__":
+    main()
