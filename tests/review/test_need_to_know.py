@@ -115,3 +115,14 @@ def test_only_superusers_may_set_who_sees_which_clinic(client, db):
     client.force_login(superuser())
     assert client.get(url).status_code == 200
     assert StaffClinicAccess.objects.filter(user__username="physio", all_clinics=True).exists()
+
+
+def test_the_notification_log_shows_only_their_clinics_emails(takapuna, three):
+    from notifications.models import Notification
+
+    for slug in ("takapuna", "botany"):
+        Notification.objects.create(
+            key=f"red-flag:{three[slug].pk}:clinic", kind="red_flag_clinic", submission=three[slug], recipient="c@x.nz"
+        )
+    page = takapuna.get(reverse("admin:notifications_notification_changelist"))
+    assert {n.submission_id for n in page.context["cl"].result_list} == {three["takapuna"].pk}
