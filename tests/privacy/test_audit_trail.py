@@ -7,8 +7,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,27 +96,41 @@ def test_the_purge_clears_audit_ips_older_than_the_stated_period(db, settings):
     assert AuditEvent.objects.get(pk=recent.pk).ip_address == "198.51.100.2"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_delete_checkpoints_the_sqlite_write_ahead_log_once_committed(db_ruleset):
+def test_a_delete_checkpoints_the_write_ahead_log_once_committed(db_ruleset, django_capture_on_commit_callbacks):
     submission = make_submission(db_ruleset)
-    with CaptureQueriesContext(connection) as queries:
+    with django_capture_on_commit_callbacks() as callbacks:
         services.submission_delete(submission=submission, actor=Actor(), reason="x")
-    sql = [q["sql"] for q in queries.captured_queries]
-    checkpoints = [i for i, statement in enumerate(sql) if "wal_checkpoint" in statement]
-    if connection.vendor == "sqlite":
-        # After the DELETE, outside the transaction (SQLite refuses it inside one).
-        assert len(checkpoints) == 1
-        assert checkpoints[0] > max(i for i, statement in enumerate(sql) if statement.startswith("DELETE"))
-    else:
-        assert checkpoints == []
+    assert services.database_checkpoint in callbacks
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_purge_checkpoints_the_sqlite_write_ahead_log(db_ruleset):
-    with CaptureQueriesContext(connection) as queries:
+def test_the_purge_checkpoints_the_write_ahead_log_once_committed(db_ruleset, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
         call_command("purge_submissions", stdout=StringIO())
-    issued = any("wal_checkpoint(TRUNCATE)" in q["sql"] for q in queries.captured_queries)
-    assert issued == (connection.vendor == "sqlite")
+    assert services.database_checkpoint in callbacks
+
+
+def test_the_checkpoint_leaves_nothing_deleted_in_the_sqlite_files(tmp_path, monkeypatch, settings):
+    """On a real SQLite file in WAL mode: after the checkpoint the -wal file is empty and the row is gone."""
+    from django.db.utils import ConnectionHandler
+
+    path = tmp_path / "clinic.sqlite3"
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": settings.SQLITE_OPTIONS}}
+    )
+    sqlite = handler["default"]
+    try:
+        with sqlite.cursor() as cursor:
+            cursor.execute("CREATE TABLE answers (text TEXT)")
+            cursor.execute("INSERT INTO answers VALUES (?)", [HEALTH_TEXT])
+            cursor.execute("DELETE FROM answers")
+        wal = tmp_path / "clinic.sqlite3-wal"
+        assert wal.stat().st_size > 0
+        monkeypatch.setattr(services, "connection", sqlite)
+        services.database_checkpoint()
+        assert wal.stat().st_size == 0
+        assert HEALTH_TEXT.encode() not in path.read_bytes()
+    finally:
+        sqlite.close()
 
 
 def test_sqlite_overwrites_deleted_rows_instead_of_leaving_them_in_free_pages(settings):
