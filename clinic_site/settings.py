@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "interop",
+    # Last: the site itself, for its management commands and for the audited
+    # OTP device admin, which replaces django-otp's own (registered above).
+    "clinic_site",
 ]
 
 # Actions other apps add to the triage queue (review's submission admin). Named
@@ -212,6 +215,11 @@ REQUIRE_STAFF_MFA = PRODUCTION or env_bool("REQUIRE_STAFF_MFA")
 OTP_TOTP_ISSUER = "Foot Foundation self-check"
 # Not even an administrator sees another person's secret key or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes are throttled (django-otp): after each one the next is refused
+# for 1, 2, 4, 8... seconds, so ten wrong codes in a row lock the account's
+# codes for 8.5 minutes, and the wait keeps doubling. Never 0 here.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Staff passwords (ASVS 2.1): at least 12 characters and not a known common
 # password; no composition rules (no "a digit and a symbol"), so a long

@@ -5,6 +5,11 @@ from api.views import api
 
 from . import mfa, views
 
+# Staff see whose admin this is on every page and in the browser tab, not "Django administration".
+admin.site.site_header = "Foot Foundation: hip and back self-check"
+admin.site.site_title = "Foot Foundation staff"
+admin.site.index_title = "Self-checks, bookings and clinical content"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Staff second factor: after the password, before anything else (clinic_site/mfa.py).

@@ -88,6 +88,8 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
         "disposition_badge",
         "top_suggestion",
         "red_flag_shown",
+        "age",
+        "peg_shown",
         "clinic",
         "status",
         "assigned_to",
@@ -168,6 +170,11 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     @admin.display(description=_("top suggestion"))
     def top_suggestion(self, obj: Submission) -> str:
         return obj.top_suggestion_name or "—"
+
+    @admin.display(description=_("PEG"))
+    def peg_shown(self, obj: Submission) -> str:
+        # Computed from the row's own columns: no query.
+        return "—" if obj.peg is None else f"{obj.peg:.1f}"
 
     @admin.display(description=_("red flag"), boolean=True, ordering="red_flag")
     def red_flag_shown(self, obj: Submission) -> bool:

@@ -30,6 +30,8 @@ from .selectors import ruleset_from_content
 WINDOWS_DAYS = (30, 90, 365)
 DEFAULT_DAYS = 90
 MIN_GROUP = 10
+# A result at these levels came from a red flag or an escalation rule: the preview counts those the draft changes.
+RED_FLAG_LEVELS = (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY, Disposition.SEE_GP_SOON)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def ruleset_change_preview(
     today = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     rows = list(
         Submission.objects.filter(created_at__gte=today - timedelta(days=days), created_at__lt=today).values_list(
-            "pk", "answers", "pain_duration", "pain_intensity", "disposition"
+            "pk", "answers", "pain_duration", "pain_intensity", "age", "disposition"
         )
     )
     if len(rows) < min_group:
@@ -81,11 +83,14 @@ def ruleset_change_preview(
     )
     moves: Counter = Counter()
     top_changed = red_flag_changed = 0
-    for pk, answers, duration, intensity, disposition in rows:
-        assessment = scoring.score(draft, scoring.Answers.from_mapping(answers or {}, duration or None, intensity))
+    for pk, answers, duration, intensity, age, disposition in rows:
+        # Age counts (a cancer history at 50 or over); interference never changes a disposition.
+        assessment = scoring.score(
+            draft, scoring.Answers.from_mapping(answers or {}, duration or None, intensity, age=age)
+        )
         if assessment.disposition != disposition:
             moves[(disposition, assessment.disposition)] += 1
-            red_flag_changed += disposition in (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY)
+            red_flag_changed += disposition in RED_FLAG_LEVELS
         new_top = assessment.suggestions[0].slug if assessment.suggestions else None
         top_changed += new_top != tops.get(pk)
     labels = dict(Disposition.choices)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0006_clinic_notify_email"),
+        ("triage", "0008_second_ruleset"),
     ]
 
     operations = [

@@ -20,7 +20,7 @@ def forget_access(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0007_content_retired_at"),
+        ("triage", "0009_content_retired_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
