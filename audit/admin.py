@@ -22,6 +22,20 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class AuditTrailInsteadOfLogEntryMixin:
+    """For admins whose changes go through services that write the audit trail (with the IP):
+    the admin's own LogEntry would be a weaker, second copy, so it is not written."""
+
+    def log_addition(self, request: HttpRequest, obj, message) -> None:
+        return None
+
+    def log_change(self, request: HttpRequest, obj, message) -> None:
+        return None
+
+    def log_deletions(self, request: HttpRequest, queryset) -> None:
+        return None
+
+
 class SuperuserReadOnlyMixin(ReadOnlyAdminMixin):
     """For records kept as evidence: only superusers may read them."""
 

@@ -1,7 +1,9 @@
 """Who looked at, changed, exported or deleted health information, and when.
 
 Rows are written once and never edited or deleted through the application
-(the admin shows them read-only to superusers).
+(the admin shows them read-only to superusers). Each row carries a hash
+chained to the row before it (see audit.chain), so a row changed, removed or
+inserted behind the application's back shows up in ``manage.py audit_verify``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     PURGE = "purge", _("Purged (retention)")
     PUBLISH = "publish", _("Published ruleset")
+    RETIRE = "retire", _("Retired content")
+    ADD = "add", _("Added")
 
 
 class AuditEvent(models.Model):
@@ -40,7 +44,15 @@ class AuditEvent(models.Model):
         _("on what"), max_length=200, db_index=True, help_text=_("E.g. a submission's reference code.")
     )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("from IP"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(
+        _("from IP"), null=True, blank=True, help_text=_("Cleared after AUDIT_IP_RETENTION_DAYS.")
+    )
+    # The chain covers a keyed digest of the target rather than the target
+    # itself, so deleting a submission can replace its reference here with the
+    # digest (anonymise) and the chain still verifies. See audit.chain.
+    target_digest = models.CharField(_("target digest"), max_length=64, editable=False, default="")
+    prev_hash = models.CharField(_("previous event's hash"), max_length=64, editable=False, default="")
+    hash = models.CharField(_("hash"), max_length=64, editable=False, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -49,3 +61,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+
+class AuditChainHead(models.Model):
+    """The one row holding the chain's last hash: locked by each writer, so two cannot fork the chain."""
+
+    last_hash = models.CharField(_("last hash"), max_length=64, default="")
+    count = models.PositiveBigIntegerField(_("events chained"), default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count} events, last {self.last_hash[:12]}"

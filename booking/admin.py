@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
+from triage.access import clinic_visible_q
 
 from . import services
 from .models import OPEN_STATUSES, BookingRequest, BookingStatus
@@ -54,11 +55,22 @@ class BookingRequestAdmin(admin.ModelAdmin):
     ]
     actions = ["mark_contacted", "mark_booked", "mark_closed"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Need to know: the requests for the clinics this person works for (triage.access).
+        return super().get_queryset(request).filter(clinic_visible_q(user=request.user, include_none=False))
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
-        # Contact details are personal information: every look is recorded.
+        # Contact details are personal information: every look is recorded,
+        # against the self-check's reference (anonymised when it is deleted).
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
         if request.method == "GET":
             audit_record(
-                action=AuditAction.VIEW, target=f"booking request {object_id}", actor=Actor.from_request(request)
+                action=AuditAction.VIEW,
+                target=obj.submission.reference,
+                actor=Actor.from_request(request),
+                detail={"booking_request": obj.pk},
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

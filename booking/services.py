@@ -65,9 +65,9 @@ def booking_request_save(*, booking: BookingRequest, changed_fields: Iterable[st
         booking.save()
         audit_record(
             action=AuditAction.CHANGE,
-            target=f"booking request {booking.pk}",
+            target=booking.submission.reference,
             actor=actor,
-            detail={"fields": sorted(changed_fields)},
+            detail={"booking_request": booking.pk, "fields": sorted(changed_fields)},
         )
 
 

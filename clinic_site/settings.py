@@ -103,6 +103,8 @@ SUBMISSION_ADMIN_EXTRA_ACTIONS = ["interop.admin.download_questionnaire_response
 MIDDLEWARE = [
     # First, so its one line per request sees the final status, whatever an inner layer did.
     "clinic_site.middleware.RequestLogMiddleware",
+    # Early and cheap: NUL bytes and out-of-range numbers in a path or filter get a 400, not a database error.
+    "clinic_site.bad_query.BadQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,7 +151,8 @@ WSGI_APPLICATION = "clinic_site.wsgi.application"
 # IMMEDIATE transactions, so concurrent writers wait for the lock instead of
 # failing with "database is locked".
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # secure_delete: deleted rows (answers, contact details) are overwritten, not left in free pages.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     "timeout": 20,
     "transaction_mode": "IMMEDIATE",
 }
@@ -420,6 +423,9 @@ TRIAGE_RETENTION_DAYS = {
     "anonymous": int(os.environ.get("TRIAGE_RETENTION_DAYS_ANONYMOUS", 180)),
     "follow_up": int(os.environ.get("TRIAGE_RETENTION_DAYS_FOLLOW_UP", 3653)),
 }
+# The audit trail keeps who did what for as long as the records it is about;
+# the IP address each event came from only this long (purge_submissions clears it).
+AUDIT_IP_RETENTION_DAYS = int(os.environ.get("AUDIT_IP_RETENTION_DAYS", 90))
 
 # --- Security headers ---------------------------------------------------------
 # Strict Content-Security-Policy (django-csp 4 format): no inline script or

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from triage.access import submissions_visible
 from triage.models import RulesetVersion, Submission
 
 
@@ -13,9 +14,11 @@ def ruleset_version_get(*, number: int | None = None) -> RulesetVersion | None:
     return versions.filter(number=number).first()
 
 
-def submission_get_by_reference(*, reference: str) -> Submission | None:
+def submission_get_by_reference(*, reference: str, user) -> Submission | None:
+    """The submission, if ``user`` may see it (their clinics: triage.access)."""
     return (
-        Submission.objects.select_related("clinic", "ruleset_version")
+        submissions_visible(user=user, queryset=Submission.objects.all())
+        .select_related("clinic", "ruleset_version")
         .defer("ruleset_version__content")
         .filter(reference=reference)
         .first()

@@ -55,7 +55,7 @@ def questionnaire_response(request: HttpRequest, reference: str) -> HttpResponse
         return response
     if not (user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)):
         return operation_outcome(status=403, code="forbidden", diagnostics="You may not view submissions.")
-    submission = selectors.submission_get_by_reference(reference=reference.upper())
+    submission = selectors.submission_get_by_reference(reference=reference.upper(), user=user)
     if submission is None:
         return operation_outcome(status=404, code="not-found", diagnostics="No submission with that reference.")
     resource = questionnaire_response_build(

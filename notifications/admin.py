@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.admin import ReadOnlyAdminMixin
+from triage.access import clinic_visible_q
 
 from .models import Notification
 
@@ -32,6 +33,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_at",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Need to know: the emails about the clinics this person works for (triage.access).
+        return super().get_queryset(request).filter(clinic_visible_q(user=request.user, field="submission__clinic"))
 
     @admin.display(description="reference", ordering="submission__reference")
     def reference(self, obj: Notification) -> str:

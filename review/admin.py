@@ -9,23 +9,26 @@ Also the change history of outcomes, for superusers.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
-from audit.admin import SuperuserReadOnlyMixin
+from audit.admin import AuditTrailInsteadOfLogEntryMixin, SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage import services as triage_services
+from triage.access import submissions_visible
 from triage.models import Submission, Suggestion
 
 from . import actions, services, views
@@ -36,6 +39,20 @@ from .models import Note, Outcome
 from .selectors import page
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
+REFERENCE_PATTERN = re.compile(rf"[{triage_services.REFERENCE_ALPHABET}]{{{triage_services.REFERENCE_LENGTH}}}")
+
+
+def search_kind(term: str) -> str:
+    """What a queue search looked for, without keeping what was typed."""
+    if REFERENCE_PATTERN.fullmatch(term.upper()):
+        return "reference"
+    if "@" in term:
+        return "email"
+    if sum(c.isdigit() for c in term) >= 3:
+        return "phone"
+    return "name"
+
+
 DELETED_IN_ADMIN = "deleted by staff in the admin"
 
 
@@ -57,7 +74,7 @@ class QueueChangeList(ChangeList):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status
@@ -109,18 +126,30 @@ class SubmissionAdmin(admin.ModelAdmin):
         css = ADMIN_CSS
 
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                top_suggestion_name=Subquery(
-                    Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
-                )
+        # Need to know: only the clinics this person works for (triage.access), in the same query.
+        return submissions_visible(user=request.user, queryset=super().get_queryset(request)).annotate(
+            top_suggestion_name=Subquery(
+                Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
             )
         )
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # A search looks up a person: recorded, but by kind only (a name, phone
+        # or email typed here is itself personal information); a reference
+        # search names the submission, as opening it would.
+        term = request.GET.get("q", "").strip()
+        if term and request.method == "GET":
+            kind = search_kind(term)
+            audit_record(
+                action=AuditAction.VIEW,
+                target=term.upper() if kind == "reference" else "queue search",
+                actor=Actor.from_request(request),
+                detail={"search": kind},
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -163,6 +192,9 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        if obj is None:
+            # Not there, or another clinic's: the same answer, and no hint which.
+            raise Http404
         extra_context = extra_context or {}
         if obj is not None and self.has_view_or_change_permission(request, obj):
             extra_context["review"] = page.submission_review_get(submission=obj)
@@ -224,17 +256,6 @@ class SubmissionAdmin(admin.ModelAdmin):
             queryset=queryset, actor=Actor.from_request(request), reason=DELETED_IN_ADMIN
         )
 
-    # The audit trail is the record of every change made here (the services
-    # write it, with the IP): the admin's own LogEntry would be a weaker copy.
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletions(self, request, queryset):
-        return None
-
     def history_view(self, request, object_id, extra_context=None):
         # The status history is on the submission's own page.
         return HttpResponseRedirect(reverse("admin:triage_submission_change", args=[object_id]))
@@ -255,7 +276,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return views.dashboard(request, context=self.admin_site.each_context(request), opts=self.model._meta)
+        return views.dashboard(
+            request,
+            context=self.admin_site.each_context(request),
+            opts=self.model._meta,
+            submissions=submissions_visible(user=request.user, queryset=Submission.objects.all()),
+        )
 
 
 HistoricalOutcome = Outcome.history.model
@@ -263,6 +289,24 @@ HistoricalOutcome = Outcome.history.model
 
 @admin.register(HistoricalOutcome)
 class HistoricalOutcomeAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
+    """Earlier versions of outcomes: findings about patients, so each look is recorded."""
+
+    def changelist_view(self, request, extra_context=None):
+        audit_record(action=AuditAction.VIEW, target="outcome history", actor=Actor.from_request(request))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            submission = Submission.objects.filter(pk=obj.submission_id).first()
+            audit_record(
+                action=AuditAction.VIEW,
+                target=submission.reference if submission else "outcome history",
+                actor=Actor.from_request(request),
+                detail={"outcome_history": obj.pk},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     list_display = ["history_date", "submission", "history_user", "history_type", "other", "none_found", "detail"]
     list_select_related = ["submission", "history_user"]
     list_filter = ["history_type"]

@@ -52,7 +52,9 @@ def submission_status_change(
             action=AuditAction.CHANGE,
             target=submission.reference,
             actor=actor,
-            detail={"status": [current, to_status], **({"reason": reason} if reason else {})},
+            # Which fields changed, never the reason's words: those are health
+            # information, kept (and deleted) with the submission's StatusChange.
+            detail={"status": [current, to_status], "fields": fields + (["reason"] if reason else [])},
         )
     return change
 
@@ -128,8 +130,7 @@ def outcome_record(
             action=AuditAction.CHANGE,
             target=submission.reference,
             actor=actor,
-            detail={
-                "outcome": [c.pk for c in conditions] + (["other"] if other else []) + (["none"] if none_found else [])
-            },
+            # That an outcome was recorded, not what was found (kept, and deleted, with the submission).
+            detail={"fields": ["outcome"]},
         )
     return outcome

@@ -68,8 +68,10 @@ DISPOSITION_KEYS = [
 ]
 
 
-def dashboard(request: HttpRequest, *, context: dict, opts) -> HttpResponse:
-    data = reports.dashboard_get()
+def dashboard(request: HttpRequest, *, context: dict, opts, submissions: QuerySet[Submission]) -> HttpResponse:
+    """The dashboard over ``submissions`` (those the person may see), its look recorded in the audit trail."""
+    data = reports.dashboard_get(submissions=submissions)
+    audit_record(action=AuditAction.VIEW, target="dashboard", actor=Actor.from_request(request))
     columns = charts.stacked_columns(
         columns=[(row["week"].strftime("%d %b"), dict(row["counts"])) for row in data.weekly], keys=DISPOSITION_KEYS
     )

@@ -1,7 +1,9 @@
 """Clinical content (conditions, questions, weights, clinics), published
 ruleset versions, and the submissions patients make.
 
-Content rows are the *draft*: staff edit them in the admin. Publishing copies
+Content rows are the *draft*: staff edit them in the admin. A row a published
+version, a suggestion or an outcome names is retired (left out of new drafts),
+never deleted (triage.content). Publishing copies
 them into an immutable RulesetVersion, which is what patients see and what
 scores their answers, so a half-finished edit never reaches a patient and a
 past result can always be traced to the exact rules that produced it.
@@ -76,6 +78,16 @@ class BodyRegion(models.TextChoices):
     LEG = "leg", _("Down the leg")
 
 
+def retired_at_field() -> models.DateTimeField:
+    return models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Left out of new drafts; kept so past results and outcomes that name it still read."),
+    )
+
+
 class Condition(models.Model):
     # The slug is the key: stable by design, and a suggestion can be stored
     # against it without looking the condition up first.
@@ -94,6 +106,7 @@ class Condition(models.Model):
         help_text=_("Normalised score (0 to 1) at or above which the condition is suggested."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = retired_at_field()
 
     class Meta:
         verbose_name = _("condition")
@@ -169,6 +182,7 @@ class Question(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_at = retired_at_field()
     why_we_ask = models.TextField(
         _("why we ask"),
         blank=True,
@@ -490,3 +504,6 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} #{self.rank}: {self.condition}"
+
+
+from .access import StaffClinicAccess  # noqa: E402, F401  (need to know, see triage.access)

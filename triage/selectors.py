@@ -92,15 +92,16 @@ ruleset_cache_clear = _ruleset_cached.cache_clear
 
 
 def draft_content_get() -> dict:
-    """The content as currently edited in the admin, in the snapshot format."""
+    """The content as currently edited in the admin (retired rows left out), in the snapshot format."""
     weights: dict[str, list[list]] = {}
-    for condition_id, code, weight in ConditionWeight.objects.values_list(
-        "condition_id", "question__code", "weight"
-    ).order_by("question__order", "question__code"):
+    live_weights = ConditionWeight.objects.filter(condition__retired_at=None, question__retired_at=None)
+    for condition_id, code, weight in live_weights.values_list("condition_id", "question__code", "weight").order_by(
+        "question__order", "question__code"
+    ):
         weights.setdefault(condition_id, []).append([code, weight])
     return {
         "questions": list(
-            Question.objects.values(
+            Question.objects.filter(retired_at=None).values(
                 "code",
                 "kind",
                 "group",
@@ -125,7 +126,9 @@ def draft_content_get() -> dict:
                 "order": c["order"],
                 "weights": weights.get(c["slug"], []),
             }
-            for c in Condition.objects.values("slug", "name", "summary", "clinic_care", "threshold", "order")
+            for c in Condition.objects.filter(retired_at=None).values(
+                "slug", "name", "summary", "clinic_care", "threshold", "order"
+            )
         ],
         "escalation_rules": list(
             EscalationRule.objects.values("order", "code", "disposition", "conditions", "reason", "source")

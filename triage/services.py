@@ -9,17 +9,17 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from audit.actor import SYSTEM, Actor
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_anonymise, audit_record
 
 from . import escalation, scoring
 from .contact import ContactDetails
-from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
+from .models import Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
 from .signals import submission_created
 
@@ -168,6 +168,8 @@ def submission_create(
         idempotency_key=idempotency_key,
         privacy_notice_version=privacy_notice_version,
     )
+    if assessment.suggestions:
+        conditions_restore(ruleset=ruleset, slugs=[s.slug for s in assessment.suggestions])
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -186,6 +188,35 @@ def submission_create(
             submission.pk = None
             submission.reference, submission.token = reference_generate(), token_generate()
     raise RuntimeError("could not store the submission after 3 attempts")
+
+
+def conditions_restore(*, ruleset: scoring.Ruleset, slugs: list[str]) -> None:
+    """Put back, retired, any suggested condition whose row is gone, from the published snapshot.
+
+    A suggestion names its condition's row; the published ruleset, not the
+    draft, decides what is suggested. The admin refuses to delete a published
+    condition, but should a row still go (a script, the shell), the patient's
+    submission is stored all the same.
+    """
+    missing = set(slugs) - set(Condition.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    if not missing:
+        return
+    Condition.objects.bulk_create(
+        [
+            Condition(
+                slug=c.slug,
+                name=c.name,
+                summary=c.summary,
+                clinic_care=c.clinic_care,
+                threshold=Decimal(str(c.threshold)),
+                order=c.order,
+                retired_at=timezone.now(),
+            )
+            for c in ruleset.conditions
+            if c.slug in missing
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # A red flag may become more urgent in a new version, never less.
@@ -224,19 +255,40 @@ def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
     return problems
 
 
+def database_checkpoint() -> None:
+    """On SQLite, fold the write-ahead log into the database file and empty it.
+
+    Deleted rows otherwise linger in the -wal file until the next automatic
+    checkpoint; with ``secure_delete`` on (settings) the checkpoint also
+    overwrites them in the main file. Nothing to do on PostgreSQL, nor inside
+    a transaction (SQLite refuses; callers run it on commit).
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def submission_delete(*, submission: Submission, actor: Actor, reason: str) -> None:
-    """Delete one submission for good, with an audit line (no health data in it)."""
-    with transaction.atomic():
-        audit_record(action=AuditAction.DELETE, target=submission.reference, actor=actor, detail={"reason": reason})
-        submission.delete()
+    """Delete one submission for good, with an audit line (no health data in it).
+
+    What the trail held about it (its reference, the IPs of those who looked)
+    is anonymised, so nothing outlives the answers.
+    """
+    submissions_delete(queryset=Submission.objects.filter(pk=submission.pk), actor=actor, reason=reason)
 
 
 def submissions_delete(*, queryset: QuerySet[Submission], actor: Actor, reason: str) -> None:
-    """Delete several submissions for good, one audit line each."""
+    """Delete several submissions for good: one audit line each, then the trail about them anonymised."""
     with transaction.atomic():
-        for reference in queryset.values_list("reference", flat=True):
-            audit_record(action=AuditAction.DELETE, target=reference, actor=actor, detail={"reason": reason})
+        references = list(queryset.values_list("reference", flat=True))
         queryset.delete()
+        audit_anonymise(targets=references)
+        for reference in references:
+            # The fact of the deletion, not the reference.
+            audit_record(
+                action=AuditAction.DELETE, target=reference, actor=actor, detail={"reason": reason}, anonymise=True
+            )
+        transaction.on_commit(database_checkpoint)
 
 
 @dataclass(frozen=True)
@@ -249,15 +301,22 @@ class PurgeCounts:
         return self.anonymous + self.follow_up
 
 
+# Statuses that mean the clinic took the person on (they were contacted,
+# booked or seen): the answers are then part of their health record. "In
+# review" and "not appropriate" are not: without contact details such a
+# submission is still anonymous answers, deleted as the privacy notice says.
+FOLLOWED_UP_STATUSES = (ReviewStatus.CONTACTED, ReviewStatus.BOOKED, ReviewStatus.CLOSED)
+
+
 def submissions_due_for_purge(*, retention_days: Mapping[str, int], now=None) -> tuple:
     """Two querysets: anonymous submissions and those with follow-up, each past its retention period.
 
     A submission has clinical follow-up when the person agreed to be
-    contacted or the clinic has moved it on from "new" (reviewed, contacted,
-    booked, closed): either way it may be part of their health record.
+    contacted or the clinic followed it up (contacted, booked, closed after
+    seeing them): either way it may be part of their health record.
     """
     now = now or timezone.now()
-    with_follow_up = Q(contact_consent=True) | ~Q(status=ReviewStatus.NEW)
+    with_follow_up = Q(contact_consent=True) | Q(status__in=FOLLOWED_UP_STATUSES)
     anonymous = Submission.objects.filter(
         ~with_follow_up, created_at__lt=now - timedelta(days=retention_days["anonymous"])
     )
@@ -273,6 +332,7 @@ def submissions_purge(*, retention_days: Mapping[str, int], dry_run: bool = Fals
     if dry_run:
         return PurgeCounts(anonymous=anonymous.count(), follow_up=follow_up.count())
     with transaction.atomic():
+        references = [*anonymous.values_list("reference", flat=True), *follow_up.values_list("reference", flat=True)]
         # Count the submissions themselves, not the suggestions deleted with them.
         counts = PurgeCounts(
             anonymous=anonymous.delete()[1].get("triage.Submission", 0),
@@ -288,6 +348,8 @@ def submissions_purge(*, retention_days: Mapping[str, int], dry_run: bool = Fals
                 "retention_days": dict(retention_days),
             },
         )
+        audit_anonymise(targets=references)
+        transaction.on_commit(database_checkpoint)
     return counts
 
 

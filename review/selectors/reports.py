@@ -151,13 +151,14 @@ class Dashboard:
     total: int
 
 
-def dashboard_get(*, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries."""
+def dashboard_get(*, now: datetime | None = None, submissions: QuerySet[Submission] | None = None) -> Dashboard:
+    """Everything the dashboard shows over ``submissions`` (default: all), in a fixed number of queries."""
     now = now or timezone.now()
+    base = submissions if submissions is not None else Submission.objects.all()
     local_today = timezone.localtime(now).date()
     first_week = local_today - timedelta(days=local_today.weekday()) - timedelta(weeks=WEEKS - 1)
     since = timezone.make_aware(datetime.combine(first_week, datetime.min.time()))
-    recent = Submission.objects.filter(created_at__gte=since)
+    recent = base.filter(created_at__gte=since)
 
     # One pass, plain range comparisons on the indexed created_at: no per-row
     # date truncation (a Python function call per row on SQLite).
@@ -196,14 +197,14 @@ def dashboard_get(*, now: datetime | None = None) -> Dashboard:
         per_condition.append((None, total - suggested))  # no suggestion
     week_ago = now - timedelta(days=7)
     # By disposition (what red_flag is computed from): counted through an index.
-    red = Submission.objects.filter(disposition__in=RED_FLAG_DISPOSITIONS, created_at__gte=week_ago)
+    red = base.filter(disposition__in=RED_FLAG_DISPOSITIONS, created_at__gte=week_ago)
     by_status = Counter(dict(red.values_list("status").annotate(n=Count("pk")).order_by()))
     return Dashboard(
         since=since,
         weekly=weekly,
         per_clinic=per_clinic,
         per_condition=per_condition,
-        accuracy=confusion_tables(report=accuracy_get(), conditions=conditions),
+        accuracy=confusion_tables(report=accuracy_get(queryset=base), conditions=conditions),
         red_flags_recent=list(red.select_related("assigned_to", "clinic").order_by("-created_at")[:RED_FLAGS_LISTED]),
         red_flags_recent_count=sum(by_status.values()),
         red_flags_by_status=[

@@ -82,7 +82,8 @@ def test_any_result_address_gets_a_page_not_a_server_error(suffix, db):
     def check(token, method):
         client = Client(raise_request_exception=False)
         response = getattr(client, method)(f"/result/{quote(token, safe='')}/{suffix}")
-        assert response.status_code in {404, 405}, response.status_code
+        # 400: a NUL byte in the address (clinic_site.bad_query.BadQueryMiddleware).
+        assert response.status_code in ({400} if "\x00" in token else {404, 405}), response.status_code
         assert b"Traceback" not in response.content
 
     check()

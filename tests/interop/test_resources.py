@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from audit.models import AuditEvent
 from tests.conftest import EXAMPLES
 from triage import scoring, services
-from triage.models import Clinic, Submission
+from triage.models import Clinic, StaffClinicAccess, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def store(ruleset: scoring.Ruleset, **fields) -> Submission:
 def viewer(django_user_model):
     user = django_user_model.objects.create_user("nurse", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    StaffClinicAccess.objects.create(user=user, all_clinics=True)  # need to know: sees every clinic's
     return user
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.chain import anonymised_target
 from audit.models import AuditEvent
 from tests.triage.test_views import answer_steps
 from triage import services
@@ -135,7 +136,9 @@ def test_deleting_removes_the_answers_for_good_and_is_audited(start, db_ruleset)
     assert "Your answers have been deleted" in start.get(response["Location"]).content.decode()
     assert not Submission.objects.exists() and not Suggestion.objects.exists()
     event = AuditEvent.objects.get(action="delete")
-    assert event.target == submission.reference and event.actor_label == "patient" and event.actor is None
+    # The fact is kept, not the reference nor where the patient was.
+    assert event.target == anonymised_target(submission.reference) and event.ip_address is None
+    assert event.actor_label == "patient" and event.actor is None
     assert "Sam" not in str(event.detail) and "groin" not in str(event.detail)
     # The link is gone too, and a second delete is harmless.
     assert start.get(location).status_code == 404

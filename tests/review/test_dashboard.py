@@ -145,7 +145,8 @@ def test_the_dashboard_costs_the_same_queries_at_any_size(client, user, db_rules
     with CaptureQueriesContext(connection) as large:
         assert client.get(DASHBOARD).status_code == 200
     assert len(large) == len(small)
-    assert len(large) <= 15
+    # 13 to read, 3 to record the look in the audit trail (chain head locked, event, head moved on).
+    assert len(large) <= 16
 
 
 def test_the_admin_index_links_to_the_dashboard_for_those_who_may_see_it(client, user, db_ruleset):

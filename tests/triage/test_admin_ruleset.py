@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.actor import SYSTEM
 from audit.models import AuditAction, AuditEvent
@@ -15,7 +17,7 @@ from tests.review_helpers import content_editor, first_code, make_submission, sy
 from triage import preview as triage_preview
 from triage import scoring
 from triage import selectors as triage_selectors
-from triage.models import ConditionWeight, Question, QuestionKind, RulesetVersion
+from triage.models import ConditionWeight, Question, QuestionKind, RulesetVersion, Submission
 from triage.services import red_flag_problems, ruleset_publish
 
 PUBLISH = reverse("admin:triage_rulesetversion_publish")
@@ -27,33 +29,40 @@ def editor_client(client, db):
     return client
 
 
+def yesterday(*submissions) -> None:
+    """The preview covers whole days up to midnight: move submissions into yesterday."""
+    Submission.objects.filter(pk__in=[s.pk for s in submissions]).update(created_at=timezone.now() - timedelta(days=1))
+
+
+def draft_preview(**kwargs):
+    return triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get(), **kwargs)
+
+
 def test_the_preview_counts_nothing_when_the_draft_is_unchanged(db_ruleset):
-    for _ in range(3):
-        make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica"))
-    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
+    yesterday(*[make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica")) for _ in range(3)])
+    preview = draft_preview(min_group=1)
     assert (preview.compared, preview.disposition_changed, preview.top_changed) == (3, 0, 0)
 
 
 def test_the_preview_counts_changed_dispositions_and_top_suggestions(db_ruleset):
     sciatica = make_submission(db_ruleset, yes=symptoms_of(db_ruleset, "sciatica"), pain_duration="under_6_weeks")
-    make_submission(db_ruleset)
+    yesterday(sciatica, make_submission(db_ruleset))
     assert sciatica.disposition == "book_assessment"
     # Drop every sciatica weight: nothing is suggested for that person any more.
     ConditionWeight.objects.filter(condition_id="sciatica").delete()
-    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get(), last=10)
+    preview = draft_preview(min_group=1)
     assert preview.compared == 2
     assert preview.top_changed == 1
-    assert preview.red_flag_changes == []
+    assert preview.red_flag_changed == 0
 
 
-def test_the_preview_lists_red_flag_cases_whose_disposition_would_change(db_ruleset):
+def test_the_preview_counts_red_flag_cases_whose_disposition_would_change(db_ruleset):
     code = first_code(db_ruleset, scoring.EMERGENCY)
-    flagged = make_submission(db_ruleset, yes={code})
+    yesterday(make_submission(db_ruleset, yes={code}))
     Question.objects.filter(code=code).update(kind=QuestionKind.DOCTOR_TODAY)
-    preview = triage_preview.ruleset_change_preview(draft_content=triage_selectors.draft_content_get())
-    assert [(c.reference, c.before, c.after) for c in preview.red_flag_changes] == [
-        (flagged.reference, "emergency", "see_doctor_today")
-    ]
+    preview = draft_preview(min_group=1)
+    assert preview.red_flag_changed == 1
+    assert preview.disposition_moves == (("Emergency: call 111", "See a doctor today", 1),)
 
 
 @pytest.mark.parametrize(
@@ -86,9 +95,10 @@ def test_removing_a_red_flag_question_is_refused(db_ruleset):
 
 
 def test_the_publish_page_shows_the_preview_and_publishes(editor_client, db_ruleset):
-    make_submission(db_ruleset)
-    content = editor_client.get(PUBLISH, {"last": "50"}).content.decode()
-    assert "What would change: the last 1 submissions re-scored" in content
+    yesterday(*[make_submission(db_ruleset) for _ in range(10)])
+    content = editor_client.get(PUBLISH, {"last": "30"}).content.decode()
+    assert "submissions of the last 30 days re-scored" in content
+    assert "Disposition would change for <strong>0</strong> of 10." in content
     assert 'value="Publish"' in content
     response = editor_client.post(PUBLISH, {"note": "Tweak"}, follow=True)
     # Version 2 is the second ruleset seeded by migration (issue 11): this publish makes version 3.
@@ -108,8 +118,11 @@ def test_the_publish_page_refuses_a_draft_that_weakens_a_red_flag(editor_client,
     assert not RulesetVersion.objects.filter(number=3).exists()
 
 
-def test_a_bad_preview_size_falls_back_to_the_default(editor_client, db_ruleset):
-    assert editor_client.get(PUBLISH, {"last": "lots"}).status_code == 200
+@pytest.mark.parametrize("last", ["lots", "89", "1", "5000"])
+def test_a_preview_window_not_on_the_list_falls_back_to_90_days(editor_client, db_ruleset, last):
+    response = editor_client.get(PUBLISH, {"last": last})
+    assert response.status_code == 200
+    assert response.context["preview"].days == 90
 
 
 def test_seed_demo_clinician_is_refused_without_debug(db_ruleset, settings):

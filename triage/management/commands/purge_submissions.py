@@ -5,7 +5,8 @@
 
 Anonymous submissions are kept TRIAGE_RETENTION_DAYS["anonymous"] days; those
 where the person asked to be contacted (clinical follow-up) are kept
-TRIAGE_RETENTION_DAYS["follow_up"] days. Meant to run daily from cron
+TRIAGE_RETENTION_DAYS["follow_up"] days. The audit trail's IP addresses are
+cleared after AUDIT_IP_RETENTION_DAYS days. Meant to run daily from cron
 (docs/operations.md).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import audit_ips_clear
 from triage import services
 
 
@@ -36,3 +38,8 @@ class Command(BaseCommand):
             f"{retention['anonymous']} days, {counts.follow_up} with follow-up older than "
             f"{retention['follow_up']} days."
         )
+        ip_days = settings.AUDIT_IP_RETENTION_DAYS
+        if not dry_run:
+            cleared = audit_ips_clear(older_than_days=ip_days)
+            services.database_checkpoint()
+            self.stdout.write(f"Cleared the IP address of {cleared} audit event(s) older than {ip_days} days.")
