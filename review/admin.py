@@ -1,10 +1,12 @@
-"""The clinic's side of a submission: the triage queue and its review page.
+"""The clinic's side of a submission: the call list and its review page.
 
-SubmissionAdmin is where clinicians and reception work all day: a queue
-sorted red flags first, a read-only page of what the patient said and how it
-was scored, and the follow-up workflow (status, assignment, notes, outcome),
-each change going through review.services so it is recorded and audited.
-Also the change history of outcomes, for superusers.
+SubmissionAdmin is where clinicians and reception work all day: the call list
+(needs action first, most urgent and longest waiting on top), a read-only page
+of what the patient said and how it was scored (with triage.view_answers; the
+reception sees who to call, not what they said), and the follow-up workflow
+(status, assignment, notes, outcome), each change going through
+review.services so it is recorded and audited. Also the change history of
+outcomes, for superusers.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -25,18 +27,30 @@ from audit.actor import Actor
 from audit.admin import SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
+from booking.models import BookingStatus
 from triage import services as triage_services
-from triage.models import Submission, Suggestion
+from triage.models import Submission
 
 from . import actions, services, views
-from .filters import AssignedFilter, RedFlagFilter, SuggestedConditionFilter
+from .display import DISPOSITION_SHORT, relative_time
+from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
 from .inlines import NoteInline, OutcomeInline, StatusChangeInline
 from .models import Note, Outcome
-from .selectors import page
+from .selectors import page, queue
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
 DELETED_IN_ADMIN = "deleted by staff in the admin"
+VIEW_ANSWERS = "triage.view_answers"
+# Columns and filters that come from the answers or the scoring: only for staff who may see those.
+ANSWER_COLUMNS = ("top_suggestion", "pain")
+ANSWER_FILTERS = (SuggestedConditionFilter,)
+BOOKING_SHORT = {
+    BookingStatus.NEW: "requested",
+    BookingStatus.CONTACTED: "contacted",
+    BookingStatus.BOOKED: "booked",
+    BookingStatus.CLOSED: "closed",
+}
 
 
 def _extra_actions() -> list:
@@ -67,16 +81,20 @@ class SubmissionAdmin(admin.ModelAdmin):
     form = SubmissionReviewForm
     list_display = [
         "reference",
-        "created_at",
+        "received",
         "disposition_badge",
         "top_suggestion",
-        "red_flag_shown",
+        "pain",
+        "contactable",
+        "booking",
         "clinic",
         "status",
         "assigned_to",
     ]
     list_display_links = ["reference"]
+    ordering = queue.CALL_LIST_ORDER
     list_filter = [
+        QueueViewFilter,
         "disposition",
         "status",
         "clinic",
@@ -107,15 +125,23 @@ class SubmissionAdmin(admin.ModelAdmin):
         css = ADMIN_CSS
 
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                top_suggestion_name=Subquery(
-                    Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
-                )
-            )
-        )
+        # The queue's query lives in review.selectors.queue.
+        return queue.queue_annotate(queryset=super().get_queryset(request))
+
+    def get_ordering(self, request: HttpRequest):
+        # "Needs action": most urgent, contactable, longest waiting first; "all
+        # submissions" (or a search): newest first. A clicked column header wins.
+        return queue.queue_ordering(params=request.GET)
+
+    def get_list_display(self, request: HttpRequest):
+        if self.has_view_answers_permission(request):
+            return self.list_display
+        return [column for column in self.list_display if column not in ANSWER_COLUMNS]
+
+    def get_list_filter(self, request: HttpRequest):
+        if self.has_view_answers_permission(request):
+            return self.list_filter
+        return [f for f in self.list_filter if f not in ANSWER_FILTERS]
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -130,19 +156,63 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     # --- Columns ---
 
-    @admin.display(description=_("disposition"), ordering="disposition")
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj: Submission) -> str:
+        local = timezone.localtime(obj.created_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(timespec="minutes"),
+            local.strftime("%-d %b %Y, %H:%M"),
+            relative_time(when=obj.created_at),
+        )
+
+    @admin.display(description=_("disposition"), ordering="urgency")
     def disposition_badge(self, obj: Submission) -> str:
         return format_html(
-            '<span class="ff-badge ff-badge-{}">{}</span>', obj.disposition, obj.get_disposition_display()
+            '<span class="ff-badge ff-badge-{}" title="{}">{}</span>',
+            obj.disposition,
+            obj.get_disposition_display(),
+            DISPOSITION_SHORT.get(obj.disposition, obj.get_disposition_display()),
         )
 
     @admin.display(description=_("top suggestion"))
     def top_suggestion(self, obj: Submission) -> str:
         return obj.top_suggestion_name or "—"
 
-    @admin.display(description=_("red flag"), boolean=True, ordering="red_flag")
-    def red_flag_shown(self, obj: Submission) -> bool:
-        return obj.red_flag
+    @admin.display(description=_("pain 0-10"), ordering="pain_intensity")
+    def pain(self, obj: Submission) -> str:
+        return "—" if obj.pain_intensity is None else str(obj.pain_intensity)
+
+    @admin.display(description=_("contact"))
+    def contactable(self, obj: Submission) -> str:
+        """Phone and email icons for the ways the clinic may reach the person, with words for screen readers."""
+        consent = obj.contact_consent
+        ways = [
+            (kind, icon, label)
+            for kind, icon, label, given in (
+                ("phone", "\u260e", _("phone"), (consent and obj.contact_phone) or obj.booking_phone),
+                ("email", "\u2709", _("email"), (consent and obj.contact_email) or obj.booking_email),
+            )
+            if given
+        ]
+        if not ways:
+            return format_html('<span class="ff-muted" title="{0}">{0}</span>', _("no contact"))
+        return format_html_join(
+            " ",
+            '<span class="ff-contact-way ff-contact-{}" title="{}"><span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span>',
+            ((kind, label, icon, label) for kind, icon, label in ways),
+        )
+
+    @admin.display(description=_("booking"))
+    def booking(self, obj: Submission) -> str:
+        if not obj.booking_status:
+            return "—"
+        return format_html(
+            '<span class="ff-booking ff-booking-{}">{}</span>',
+            obj.booking_status,
+            BOOKING_SHORT.get(obj.booking_status, obj.booking_status),
+        )
 
     # --- Permissions ---
 
@@ -150,7 +220,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False  # submissions come from patients only
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("triage.export_submission")
+        # The export carries scores and pain: it needs the answers permission too.
+        return request.user.has_perm("triage.export_submission") and self.has_view_answers_permission(request)
+
+    def has_view_answers_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(VIEW_ANSWERS)
 
     # --- The review page ---
 
@@ -158,7 +232,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            extra_context["review"] = page.submission_review_get(submission=obj)
+            extra_context["summary"] = page.submission_summary_get(submission=obj)
+            if self.has_view_answers_permission(request):
+                extra_context["review"] = page.submission_review_get(submission=obj)
             if request.method == "GET":
                 audit_record(action=AuditAction.VIEW, target=obj.reference, actor=Actor.from_request(request))
         return super().change_view(request, object_id, form_url, extra_context)
