@@ -47,8 +47,9 @@ WITHDRAWN_BLANKS = {
     "phone": "",
     "notes": "",
     "clinic_notes": "",
-    "preferred_days": [],
-    "preferred_times": [],
+    # Tuples: the collector keys its updates by value, and a list cannot be a key. Stored as [].
+    "preferred_days": (),
+    "preferred_times": (),
 }
 
 

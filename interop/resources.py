@@ -174,6 +174,11 @@ def questionnaire_build(
                 {"linkId": "contact_name", "text": "Name", "type": "string", **consent_given},
                 {"linkId": "contact_email", "text": "Email", "type": "string", **consent_given},
                 {"linkId": "contact_phone", "text": "Phone", "type": "string", **consent_given},
+                {
+                    "linkId": "booking_preferred",
+                    "text": "Days and times that suit for an appointment (from a booking request)",
+                    "type": "string",
+                },
             ],
         }
     )
@@ -196,11 +201,15 @@ def questionnaire_build(
     }
 
 
-def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Ruleset, urls: FhirUrls) -> dict:
+def questionnaire_response_build(
+    *, submission: Submission, ruleset: scoring.Ruleset, urls: FhirUrls, preferred_times: Sequence[str] = ()
+) -> dict:
     """One submission as a completed FHIR R4 QuestionnaireResponse.
 
     ``ruleset`` is the version the submission was scored with. Only questions
     the person was asked appear: after a red flag, the safety answers alone.
+    ``preferred_times``: the days and times that suit, in words, one per
+    booking request (callers read them; this module makes no queries).
     """
     answered = submission.answers
 
@@ -255,6 +264,8 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
             value = getattr(submission, field)
             if value:
                 contact.append({"linkId": field, "answer": [{"valueString": value}]})
+    if preferred_times:
+        contact.append({"linkId": "booking_preferred", "answer": [{"valueString": words} for words in preferred_times]})
     groups.append(("contact", contact))
     return {
         "resourceType": "QuestionnaireResponse",
