@@ -13,12 +13,14 @@ from typing import Annotated, Literal
 
 import annotated_types
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
 
-from triage import scoring
+from triage import contact, scoring
 
 PainDuration = Literal["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 Disposition = Literal["emergency", "see_doctor_today", "book_assessment", "self_care"]
+# At most this many errors are listed in a 422: a huge bad body gets a small answer.
+MAX_ERRORS = 20
 QuestionCode = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
 
 
@@ -76,6 +78,20 @@ class AssessOut(Schema):
     red_flags: list[str] = Field(description="Red-flag answers reported (question codes), most urgent first.")
 
 
+def _published(**json_schema: object) -> object:
+    """A string whose rules the document publishes from triage.contact's constants.
+
+    The view checks it with triage.contact's own functions (the questionnaire's
+    rules), so what the document calls valid is exactly what is accepted.
+    """
+    return Annotated[str, WithJsonSchema({"type": "string", **json_schema})]
+
+
+ContactName = _published(maxLength=contact.NAME_MAX_LENGTH, pattern=contact.NAME_PATTERN)
+ContactEmail = _published(maxLength=contact.EMAIL_MAX_LENGTH, format="email")
+ContactPhone = _published(maxLength=contact.PHONE_MAX_LENGTH, pattern=contact.PHONE_PATTERN)
+
+
 class ContactIn(Schema):
     """Sent only when the person agreed to be contacted about their answers: its presence is their consent."""
 
@@ -85,14 +101,10 @@ class ContactIn(Schema):
         json_schema_extra={"anyOf": [{"required": ["email"]}, {"required": ["phone"]}]},
     )
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+    name: ContactName
     # Not nullable: leave a field out rather than sending null.
-    email: Annotated[str, StringConstraints(min_length=3, max_length=254)] = Field(
-        default="", json_schema_extra={"format": "email"}
-    )
-    phone: Annotated[str, StringConstraints(max_length=30, pattern=r"^\+?[ ()-]*(?:[0-9][ ()-]*){7,15}$")] = Field(
-        default="", description="7 to 15 digits; spaces, brackets, dashes and a leading + are allowed."
-    )
+    email: ContactEmail = ""
+    phone: ContactPhone = Field(default="", description="7 to 15 digits; spaces, brackets, dashes and a leading +.")
 
 
 class SubmissionIn(AssessIn):
@@ -118,4 +130,7 @@ class FieldError(Schema):
 
 class ErrorOut(Schema):
     detail: str
-    errors: list[FieldError] = Field(default_factory=list)
+    errors: list[FieldError] = Field(
+        default_factory=list, description=f"The first {MAX_ERRORS} problems found, in the order of the body."
+    )
+    error_count: int = Field(default=0, ge=0, description="How many problems were found in all.")

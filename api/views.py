@@ -2,25 +2,27 @@
 
 Anonymous by design, like the questionnaire itself: the API is for systems
 that collect a person's answers for them (a kiosk, the clinic's website), so
-there is no login, no session cookie and therefore nothing for a cross-site
-request to ride on. Ninja marks its views CSRF-exempt when an API has no
-cookie-based auth; that is the right choice here (see docs/api.md).
+there is no login and no session cookie for a cross-site request to ride on
+(Ninja marks its views CSRF-exempt; see docs/api.md). Another site's page
+could still plant submissions through a visitor's browser, so every POST must
+be JSON and come from no foreign ``Origin`` (api/cross_site.py).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 
+from triage import contact as contact_rules
 from triage import scoring, selectors, services
-from triage.forms import ContactForm
 from triage.ratelimit import submission_rate_limited
 
-from .schemas import AssessIn, AssessOut, ErrorOut, SubmissionIn, SubmissionOut
+from .cross_site import refuse_cross_site
+from .schemas import MAX_ERRORS, AssessIn, AssessOut, ErrorOut, SubmissionIn, SubmissionOut
 
-# The questionnaire form's field names, as the API's contact object names them.
-CONTACT_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
+ERROR_RESPONSES = {400: ErrorOut, 403: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 
 
 class SelfCheckAPI(NinjaAPI):
@@ -49,6 +51,7 @@ api = SelfCheckAPI(
     ),
     urls_namespace="api-v1",
 )
+api.add_decorator(refuse_cross_site, mode="view")
 
 
 def _field(loc: tuple | list) -> str:
@@ -66,7 +69,10 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         if not field:  # the body as a whole: missing, or not a JSON object
             message = f"{message}: send a JSON object with an 'answers' field"
         errors.append({"field": field, "message": message, "code": error["type"]})
-    return api.create_response(request, {"detail": "The request body is not valid.", "errors": errors}, status=422)
+        if len(errors) == MAX_ERRORS:
+            break
+    body = {"detail": "The request body is not valid.", "errors": errors, "error_count": len(exc.errors)}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(HttpError)
@@ -95,7 +101,7 @@ def _answers(payload: AssessIn) -> scoring.Answers:
 
 @api.post(
     "/assess",
-    response={200: AssessOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: AssessOut, **ERROR_RESPONSES},
     summary="Score answers (nothing is stored)",
     tags=["self-check"],
 )
@@ -110,7 +116,7 @@ def assess(request: HttpRequest, payload: AssessIn):
 
 @api.post(
     "/submissions",
-    response={201: SubmissionOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: SubmissionOut, **ERROR_RESPONSES, 429: ErrorOut},
     summary="Score and store a submission",
     tags=["self-check"],
 )
@@ -133,34 +139,25 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
                 "type": "unknown_clinic",
             }
         )
-    contact = payload.contact
-    # The questionnaire's own contact rules (consent, a way to reach the
-    # person, phone and email formats), so both ways in refuse the same things.
-    form = ContactForm(
-        data={
-            "clinic": str(clinic_ids.get(payload.clinic, "")),
-            "contact_consent": "on" if contact else "",
-            "contact_name": contact.name if contact else "",
-            "contact_email": contact.email if contact else "",
-            "contact_phone": contact.phone if contact else "",
-        },
-        clinics=clinics,
-    )
-    if not form.is_valid():
-        for name, errors in form.errors.get_json_data().items():
-            field = ("contact", CONTACT_FIELDS[name]) if name in CONTACT_FIELDS else (name,)
+    contact = contact_rules.ContactDetails()
+    if payload.contact is not None:
+        # The questionnaire's own rules, field by field, reported under their codes.
+        try:
+            contact = contact_rules.contact_details_clean(**payload.contact.dict())
+        except DjangoValidationError as error:
             problems.extend(
-                {"loc": ("body", "payload", *field), "msg": e["message"], "type": e["code"]} for e in errors
+                {"loc": ("body", "payload", "contact", field), "msg": e.messages[0], "type": e.code}
+                for field, field_errors in error.error_dict.items()
+                for e in field_errors
             )
     if problems:
         raise ValidationError(problems)
-    clinic_id, contact = form.contact()
     submission = services.submission_create(
         ruleset=ruleset,
         answers=payload.answers,
         pain_duration=payload.pain_duration or "",
         pain_intensity=payload.pain_intensity,
-        clinic_id=clinic_id,
+        clinic_id=clinic_ids.get(payload.clinic),
         contact=contact,
     )
     assessment = scoring.score(ruleset, _answers(payload))

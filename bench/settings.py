@@ -5,6 +5,11 @@ loader is on), no per-request logging. The rate limit is lifted because the
 benchmark submits far more often than any one person could.
 """
 
+import os
+
+# A benchmark run, not a site: the public development key may sign its sessions (clinic_site/settings.py).
+os.environ.setdefault("DJANGO_TESTING", "1")
+
 from clinic_site.settings import *  # noqa: F403
 
 DEBUG = False

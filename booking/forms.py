@@ -9,7 +9,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from triage.forms import phone_clean
+from triage import contact_fields
 from triage.models import Clinic
 
 from .models import TimeOfDay, Weekday
@@ -36,19 +36,9 @@ class BookingRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one time of day that suits you.")},
     )
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=100,
-        error_messages={"required": _("Tell us your name so we know who to ask for.")},
-    )
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, help_text=_("A mobile or landline number.")
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        required=False,
-        error_messages={"invalid": _("Enter an email address like name@example.com.")},
-    )
+    name = contact_fields.name(required=True)
+    phone = contact_fields.phone()
+    email = contact_fields.email()
     notes = forms.CharField(
         label=_("Anything else the clinic should know?"),
         help_text=_("Optional. For example, times you cannot do, or if you need help getting in."),
@@ -64,12 +54,7 @@ class BookingRequestForm(forms.Form):
     def __init__(self, *args, clinics: Sequence[Clinic], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clinics = {clinic.pk: clinic for clinic in clinics}
-        self.fields["clinic"].choices = [
-            (str(clinic.pk), f"{clinic.name} ({clinic.region})" if clinic.region else clinic.name) for clinic in clinics
-        ]
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["clinic"].choices = [(str(clinic.pk), clinic.label) for clinic in clinics]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -92,24 +77,7 @@ class BookingRequestForm(forms.Form):
             raise forms.ValidationError(_("Choose one of the clinics in the list."), code="invalid_clinic")
         return clinic
 
-    def clean_phone(self) -> str:
-        return phone_clean(self.cleaned_data["phone"])
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Tell us your name so we know who to ask for."), code="required")
-        return name
-
     def clean(self) -> dict:
         cleaned = super().clean()
-        given = cleaned.get("phone") or cleaned.get("email") or "phone" in self.errors or "email" in self.errors
-        if not given:
-            self.add_error(
-                "phone",
-                forms.ValidationError(
-                    _("Give a phone number or an email address so the clinic can reach you."),
-                    code="contact_required",
-                ),
-            )
+        contact_fields.require_a_way_to_reach(self, email="email", phone="phone")
         return cleaned

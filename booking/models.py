@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triage.contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
 from triage.models import Clinic, Submission
 
 
@@ -117,9 +118,9 @@ class BookingRequest(models.Model):
     preferred_times = models.JSONField(
         _("preferred times"), default=list, help_text=_('Times of day, for example ["morning"].')
     )
-    name = models.CharField(_("name"), max_length=100)
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, blank=True)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     notes = models.TextField(_("anything else (from the patient)"), max_length=500, blank=True)
     clinic_notes = models.TextField(
         _("clinic's notes"),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
 from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
+from notifications.events import booking_request_notify
 from triage.models import Clinic, Submission
 
 from .models import OPEN_STATUSES, BookingRequest, BookingStatus
@@ -31,10 +33,11 @@ def booking_request_create(*, submission: Submission, details: BookingDetails) -
 
     Idempotent per submission: a repeated POST (double click, Back and
     resubmit) finds the existing open request instead of adding another.
+    A new request notifies the clinic and the patient (notifications.events).
     """
     try:
         with transaction.atomic():
-            return BookingRequest.objects.create(
+            booking = BookingRequest.objects.create(
                 submission=submission,
                 reference=submission.reference,
                 clinic=details.clinic,
@@ -46,6 +49,10 @@ def booking_request_create(*, submission: Submission, details: BookingDetails) -
                 notes=details.notes,
                 consent=True,
             )
+            # The clinic (and the patient, with an email) are told once the request is safely stored;
+            # robust: a notification that cannot be queued never fails the request.
+            transaction.on_commit(partial(booking_request_notify, booking=booking), robust=True)
+            return booking
     except IntegrityError:
         existing = BookingRequest.objects.filter(submission=submission, status__in=OPEN_STATUSES).first()
         if existing is None:

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +36,7 @@ DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105 (public on purpose)
 if PRODUCTION:
     missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
     if missing:
@@ -44,8 +47,24 @@ if PRODUCTION:
             "ALLOWED_HOSTS: the site's host names, comma-separated (e.g. selfcheck.footfoundation.co.nz)."
         )
 else:
-    SECRET_KEY = SECRET_KEY or "insecure-local-development-key-never-use-in-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
+# The development key is public (it is in this file): it may only sign
+# anything with DEBUG on (make run) or in a test or benchmark run
+# (DJANGO_TESTING=1, set by tests/settings.py; never honoured in production).
+# Anything else without a SECRET_KEY, whatever DJANGO_ENV says, refuses to
+# start rather than run a site whose sessions and tokens anyone could forge.
+TESTING = os.environ.get("DJANGO_TESTING") == "1" and not PRODUCTION
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off: refusing to start with the development key, whatever "
+            "DJANGO_ENV says. Set SECRET_KEY to a long random string kept secret "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))"), or set DJANGO_DEBUG=1 for local '
+            "development only."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("SECRET_KEY is the public development key: set a secret one of your own.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -63,6 +85,7 @@ INSTALLED_APPS = [
     "audit",
     "review",
     "booking",
+    "notifications",
     # Listed so its docs page uses the bundled Swagger UI files, not a CDN.
     "ninja",
     "api",
@@ -81,10 +104,15 @@ MIDDLEWARE = [
     "clinic_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: an over-size body is refused before anything is loaded or stored.
+    "clinic_site.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff must verify a second factor before anything else (REQUIRE_STAFF_MFA).
+    "clinic_site.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it only turns a lockout flagged during authentication into the lockout page.
@@ -152,15 +180,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes checks every staff sign-in first: 5 failures for the same user
-# name from the same IP lock that combination out for an hour.
+# django-axes checks every staff sign-in first. Failures are counted twice:
+# per user name and IP (5 wrong passwords for one account from one address),
+# and per IP alone (one password tried across many user names from one
+# address, "password spraying"). Either reaching 5 locks sign-in from there
+# for an hour; a successful sign-in from the address clears its count.
 AUTHENTICATION_BACKENDS = [
     "clinic_site.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "audit.actor.client_ip"
@@ -169,11 +200,23 @@ AXES_CLIENT_IP_CALLABLE = "audit.actor.client_ip"
 # user agents; no patient data passes through sign-in.
 AXES_VERBOSE = False
 
+# Staff second factor (ASVS 2.7): an authenticator app code after the
+# password, with one-time recovery codes (clinic_site/mfa.py,
+# docs/operations.md). Always required in production (no setting turns it
+# off there); off by default elsewhere so `make run` signs in with a password
+# alone (REQUIRE_STAFF_MFA=1 to try it locally).
+REQUIRE_STAFF_MFA = PRODUCTION or env_bool("REQUIRE_STAFF_MFA")
+OTP_TOTP_ISSUER = "Foot Foundation self-check"
+# Not even an administrator sees another person's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff passwords (ASVS 2.1): at least 12 characters and not a known common
+# password; no composition rules (no "a digit and a symbol"), so a long
+# passphrase of plain words is fine.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-nz"
@@ -229,6 +272,113 @@ CACHES = {
     )
 }
 
+# --- Background tasks (Celery) ----------------------------------------------
+# Every email goes through a Celery task. The broker is CELERY_BROKER_URL, else
+# REDIS_URL; `make worker` runs the worker with beat (docs/operations.md).
+# Without either, tasks run inline in the web process (make run, make test):
+# nothing else to start, but no retries later (see notifications.tasks).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
+# CELERY_TASK_ALWAYS_EAGER=1 forces inline tasks even with a broker (the load run uses it).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+# One queue per site (or test run) sharing a Redis, so no one takes another's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "selfcheck")
+# Nothing reads task results: the notification log is the record.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is taken off the queue only once it has finished, and a worker takes
+# one at a time: a worker killed mid-task leaves it for the next one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to an unreachable broker gives up within about a second, so a
+# Redis outage slows a booking request by that much at most (the log row stays queued).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic tasks run by `make worker` (celery beat). A new daily job is one more entry.
+CELERY_BEAT_SCHEDULE = {
+    # Expired patient sessions (their answers in progress) removed nightly.
+    "clear-expired-sessions": {"task": "clinic_site.celery.sessions_clear", "schedule": crontab(hour=3, minute=15)},
+    # Emails left queued by a broker outage are handed to the queue again.
+    "requeue-stale-notifications": {"task": "notifications.requeue_stale", "schedule": crontab(minute="*/10")},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
+
+# --- Email ---------------------------------------------------------------------
+# EMAIL_URL, parsed by dj-email-url: smtp://host:25 (plain), smtp+tls://user:password@host:587
+# (STARTTLS), smtp+ssl://user:password@host:465 (TLS from the start), submission://user:password@host
+# (STARTTLS on 587), console: (print), dummy: (discard); user names and passwords URL-encoded.
+# Without it: printed to the console in development, and the SMTP server on
+# localhost:25 in production (check --deploy warns, notifications.W001).
+EMAIL_SCHEME_ALIASES = {"smtp+tls": ("smtp", "tls=1"), "smtp+ssl": ("smtp", "ssl=1")}
+
+
+def email_settings(url: str) -> dict:
+    """Django's email settings from an EMAIL_URL; a scheme nothing can send with is refused at start."""
+    scheme, _, rest = url.partition(":")
+    if scheme in EMAIL_SCHEME_ALIASES:
+        scheme, query = EMAIL_SCHEME_ALIASES[scheme]
+        url = f"{scheme}:{rest}{'&' if '?' in rest else '?'}{query}"
+    if scheme not in dj_email_url.SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL has the scheme {scheme!r}; use one of smtp, smtp+tls, smtp+ssl, submission, console, dummy "
+            "(e.g. smtp+tls://user:password@mail.example.org:587)."
+        )
+    parsed = {key: value for key, value in dj_email_url.parse(url).items() if value is not None}
+    parsed.setdefault("EMAIL_HOST_USER", "")
+    parsed.setdefault("EMAIL_HOST_PASSWORD", "")
+    return parsed
+
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+# A slow mail server must not hold a worker (or an inline send) for long; ?timeout= in EMAIL_URL overrides.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+if EMAIL_URL:
+    vars().update(email_settings(EMAIL_URL))
+elif not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", vars().get("DEFAULT_FROM_EMAIL", "Foot Foundation self-check <selfcheck@localhost>")
+)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", vars().get("SERVER_EMAIL", DEFAULT_FROM_EMAIL))
+
+# --- Notifications ---------------------------------------------------------------
+# The site's public address, for the admin links in the clinic's emails
+# (e.g. https://selfcheck.footfoundation.co.nz); check --deploy warns in production until set.
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+# Where a clinic's notifications go when the clinic has no address of its own.
+CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "")
+# Sending attempts per email, and the first wait before a retry (doubled each time: 30 s, 1, 2, 4 min).
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", 5))
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", 30))
+
+# --- Request limits (docs/operations.md, "Limits") -----------------------------
+# Largest request body accepted, by path prefix (the first that matches); a
+# larger one gets a 413 before it is read. The largest honest questionnaire
+# step is about 2 KB (the contact step with every field at its maximum length
+# in multi-byte letters; tests/security/test_session_flooding.py checks it fits
+# four times over), so patient pages take 32 KB. The API has its own limit:
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, a 400 above it) with its error
+# lists capped, unless API_MAX_BODY_BYTES sets one here (a JSON 413 above it).
+# None: only Django's own limit applies (the API by default, staff admin).
+PATIENT_MAX_BODY_BYTES = int(os.environ.get("PATIENT_MAX_BODY_BYTES", 32 * 1024))
+API_MAX_BODY_BYTES = int(os.environ["API_MAX_BODY_BYTES"]) if os.environ.get("API_MAX_BODY_BYTES") else None
+REQUEST_BODY_LIMITS = [
+    ("/admin/", None),
+    ("/api/", API_MAX_BODY_BYTES),
+    ("/", PATIENT_MAX_BODY_BYTES),
+]
+
+# Questionnaire step POSTs, and new questionnaire sessions, allowed per client
+# IP: (count, window in seconds). A run is five step POSTs (a few more with a
+# correction or the Back button), so 300 an hour is about 40 runs; new
+# sessions (a browser with no session yet starting the questionnaire) stop a
+# script from creating session rows without end.
+TRIAGE_STEP_RATE_LIMIT = (int(os.environ.get("TRIAGE_STEP_POSTS_PER_HOUR", 300)), 3600)
+TRIAGE_NEW_SESSION_RATE_LIMIT = (int(os.environ.get("TRIAGE_NEW_SESSIONS_PER_HOUR", 100)), 3600)
+
 # Questionnaire submissions allowed per client IP: (count, window in seconds).
 # Counted when answers are stored: a final submit or a red-flag exit.
 TRIAGE_SUBMISSION_RATE_LIMIT = (
@@ -237,7 +387,8 @@ TRIAGE_SUBMISSION_RATE_LIMIT = (
 )
 
 # --- Privacy (Health Information Privacy Code 2020) --------------------------
-# Bump the version whenever templates/triage/privacy_notice.html changes in
+# Bump the version whenever the notice (templates/triage/privacy.html, or its
+# summary templates/triage/_collection_notice.html) changes in
 # substance: every submission records the version the person was shown.
 TRIAGE_PRIVACY_NOTICE_VERSION = "2026-11-1"
 TRIAGE_PRIVACY_OFFICER = {

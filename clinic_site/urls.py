@@ -3,10 +3,14 @@ from django.urls import include, path
 
 from api.views import api
 
-from . import views
+from . import mfa, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Staff second factor: after the password, before anything else (clinic_site/mfa.py).
+    path("staff/sign-in-code/", mfa.mfa_verify, name="mfa_verify"),
+    path("staff/sign-in-code/set-up/", mfa.mfa_setup, name="mfa_setup"),
+    path("staff/sign-in-code/recovery-codes/", mfa.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("fhir/", include("interop.urls")),

@@ -13,19 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from triage import scoring
+from triage import scoring, steps
+from triage.forms import ContactForm, DurationForm
 from triage.models import Clinic, PainDuration, Submission
 
 QUESTIONNAIRE_ID = "hip-back-self-check"
-GROUP_TEXTS = {
-    "safety": "Safety questions",
-    "symptoms": "Where it hurts and how",
-    "feet": "Feet and how you move",
-    "duration": "How long and how bad",
-    "contact": "Clinic and contact details",
-}
-SYMPTOM_GROUPS = {"symptoms": (scoring.SYMPTOM,), "feet": (scoring.DRIVER,)}
-RED_FLAG_KINDS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+RED_FLAG_KINDS = steps.SAFETY.kinds
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 
 @dataclass(frozen=True)
@@ -77,8 +71,9 @@ def _boolean_item(question: scoring.Question) -> dict:
     return item
 
 
-def _clinic_display(clinic: Clinic) -> str:
-    return f"{clinic.name} ({clinic.region})" if clinic.region else clinic.name
+def _label_and_help(field) -> str:
+    """A question's text as the patient reads it on the form: the label, then its help line."""
+    return f"{field.label} {field.help_text}" if field.help_text else str(field.label)
 
 
 def questionnaire_build(
@@ -93,33 +88,24 @@ def questionnaire_build(
     after_safety = {"enableWhen": no_red_flags, "enableBehavior": "all"}
     items = [
         {
-            "linkId": "safety",
-            "text": GROUP_TEXTS["safety"],
+            "linkId": step.name,
+            "text": step.title,
             "type": "group",
-            "required": True,
-            "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*RED_FLAG_KINDS)],
+            **({"required": True} if step is steps.SAFETY else after_safety),
+            "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)],
         }
+        for step in steps.QUESTION_STEPS
     ]
-    for group, kinds in SYMPTOM_GROUPS.items():
-        items.append(
-            {
-                "linkId": group,
-                "text": GROUP_TEXTS[group],
-                "type": "group",
-                **after_safety,
-                "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*kinds)],
-            }
-        )
     items.append(
         {
-            "linkId": "duration",
-            "text": GROUP_TEXTS["duration"],
+            "linkId": steps.DURATION.name,
+            "text": steps.DURATION.title,
             "type": "group",
             **after_safety,
             "item": [
                 {
                     "linkId": "pain_duration",
-                    "text": "How long have you had this pain?",
+                    "text": str(DurationForm.base_fields["pain_duration"].label),
                     "type": "choice",
                     "required": True,
                     "answerOption": [
@@ -135,7 +121,7 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "pain_intensity",
-                    "text": "How bad is the pain on a typical day? 0 is no pain, 10 the worst you can imagine.",
+                    "text": _label_and_help(DurationForm.base_fields["pain_intensity"]),
                     "type": "integer",
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
@@ -146,21 +132,21 @@ def questionnaire_build(
     consent_given = {"enableWhen": [{"question": "contact_consent", "operator": "=", "answerBoolean": True}]}
     items.append(
         {
-            "linkId": "contact",
-            "text": GROUP_TEXTS["contact"],
+            "linkId": steps.CONTACT.name,
+            "text": steps.CONTACT.title,
             "type": "group",
             **after_safety,
             "item": [
                 {
                     "linkId": "clinic",
-                    "text": "Which clinic would suit you best?",
+                    "text": str(ContactForm.base_fields["clinic"].label),
                     "type": "choice",
                     "answerOption": [
                         {
                             "valueCoding": {
                                 "system": urls.code_system("clinic"),
                                 "code": clinic.slug,
-                                "display": _clinic_display(clinic),
+                                "display": clinic.label,
                             }
                         }
                         for clinic in clinics
@@ -168,12 +154,18 @@ def questionnaire_build(
                 },
                 {
                     "linkId": "contact_consent",
-                    "text": "I would like the clinic to contact me about these answers",
+                    "text": str(ContactForm.base_fields["contact_consent"].label),
                     "type": "boolean",
                 },
-                {"linkId": "contact_name", "text": "Name", "type": "string", **consent_given},
-                {"linkId": "contact_email", "text": "Email", "type": "string", **consent_given},
-                {"linkId": "contact_phone", "text": "Phone", "type": "string", **consent_given},
+                *(
+                    {
+                        "linkId": name,
+                        "text": str(ContactForm.base_fields[name].label),
+                        "type": "string",
+                        **consent_given,
+                    }
+                    for name in CONTACT_FIELDS
+                ),
                 {
                     "linkId": "booking_preferred",
                     "text": "Days and times that suit for an appointment (from a booking request)",
@@ -220,8 +212,7 @@ def questionnaire_response_build(
             if q.code in answered
         ]
 
-    groups = [("safety", booleans(ruleset.questions_of_kind(*RED_FLAG_KINDS)))]
-    groups += [(group, booleans(ruleset.questions_of_kind(*kinds))) for group, kinds in SYMPTOM_GROUPS.items()]
+    groups = [(step, booleans(ruleset.questions_of_kind(*step.kinds))) for step in steps.QUESTION_STEPS]
     duration = []
     if submission.pain_duration:
         duration.append(
@@ -240,7 +231,7 @@ def questionnaire_response_build(
         )
     if submission.pain_intensity is not None:
         duration.append({"linkId": "pain_intensity", "answer": [{"valueInteger": submission.pain_intensity}]})
-    groups.append(("duration", duration))
+    groups.append((steps.DURATION, duration))
     contact = []
     if submission.clinic_id is not None:
         clinic = submission.clinic
@@ -252,7 +243,7 @@ def questionnaire_response_build(
                         "valueCoding": {
                             "system": urls.code_system("clinic"),
                             "code": clinic.slug,
-                            "display": _clinic_display(clinic),
+                            "display": clinic.label,
                         }
                     }
                 ],
@@ -260,13 +251,13 @@ def questionnaire_response_build(
         )
     if submission.contact_consent:
         contact.append({"linkId": "contact_consent", "answer": [{"valueBoolean": True}]})
-        for field in ("contact_name", "contact_email", "contact_phone"):
+        for field in CONTACT_FIELDS:
             value = getattr(submission, field)
             if value:
                 contact.append({"linkId": field, "answer": [{"valueString": value}]})
     if preferred_times:
         contact.append({"linkId": "booking_preferred", "answer": [{"valueString": words} for words in preferred_times]})
-    groups.append(("contact", contact))
+    groups.append((steps.CONTACT, contact))
     return {
         "resourceType": "QuestionnaireResponse",
         "id": submission.reference,
@@ -275,55 +266,5 @@ def questionnaire_response_build(
         "status": "completed",
         "authored": submission.created_at.isoformat(),
         # A group with nothing answered is left out: FHIR wants answers or items in every item.
-        "item": [
-            {"linkId": group, "text": GROUP_TEXTS[group], "item": children} for group, children in groups if children
-        ],
+        "item": [{"linkId": step.name, "text": step.title, "item": children} for step, children in groups if children],
     }
-
-
-@dataclass(frozen=True)
-class ResponseAnswers:
-    """What a QuestionnaireResponse says, in the scoring's terms."""
-
-    ruleset_version: int | None
-    answers: dict[str, bool]
-    pain_duration: str | None
-    pain_intensity: int | None
-    clinic: str | None
-
-
-def _walk(items: Iterable[dict]) -> Iterable[dict]:
-    for item in items:
-        yield item
-        yield from _walk(item.get("item", []))
-        for answer in item.get("answer", []):
-            yield from _walk(answer.get("item", []))
-
-
-def answers_from_questionnaire_response(resource: dict, *, ruleset: scoring.Ruleset) -> ResponseAnswers:
-    """Read the answers back out of a QuestionnaireResponse (the reverse of the builder)."""
-    canonical = resource.get("questionnaire", "")
-    version = canonical.rpartition("|")[2] if "|" in canonical else ""
-    answers: dict[str, bool] = {}
-    duration = intensity = clinic = None
-    for item in _walk(resource.get("item", [])):
-        values = item.get("answer") or []
-        if not values:
-            continue
-        value = values[0]
-        link_id = item["linkId"]
-        if link_id in ruleset.by_code and "valueBoolean" in value:
-            answers[link_id] = value["valueBoolean"]
-        elif link_id == "pain_duration":
-            duration = value["valueCoding"]["code"]
-        elif link_id == "pain_intensity":
-            intensity = value["valueInteger"]
-        elif link_id == "clinic":
-            clinic = value["valueCoding"]["code"]
-    return ResponseAnswers(
-        ruleset_version=int(version) if version.isdigit() else None,
-        answers=answers,
-        pain_duration=duration,
-        pain_intensity=intensity,
-        clinic=clinic,
-    )

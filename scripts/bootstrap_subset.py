@@ -9,7 +9,7 @@ our forms. A class assembled at run time must be listed in EXTRA_CLASSES.
     .venv/bin/python scripts/bootstrap_subset.py          # rewrite the subset
     .venv/bin/python scripts/bootstrap_subset.py --check  # exit 1 if it is stale
 
-tests/test_bootstrap_subset.py runs the check, so a template using a new
+tests/scripts/test_bootstrap_subset.py runs the check, so a template using a new
 Bootstrap class fails the suite until the subset is rebuilt.
 """
 

@@ -10,6 +10,15 @@ from triage import scoring, selectors
 from triage.selectors import RESULT_TOKENS_SESSION_KEY
 
 SEED = importlib.import_module("triage.migrations.0002_seed_clinical_content")
+BODY_REGIONS = importlib.import_module("triage.migrations.0005_question_body_region")
+
+
+def content_seed(apps) -> None:
+    """Seed the content as ``migrate`` leaves it: the seed, then the body diagram's areas."""
+    SEED.seed(apps, None)
+    BODY_REGIONS.forwards(apps, None)
+
+
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "triage_examples.json").read_text())["cases"]
 
 

@@ -45,7 +45,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "phone", "order"]
+    list_display = ["name", "region", "phone", "notify_email", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
     # A booking link typed without a scheme is taken as https (Django 6's default).

@@ -6,7 +6,6 @@ queries the database, so a step costs the same whatever the content.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 
@@ -18,9 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
+from . import contact_fields, scoring
+from .contact import NAME_REQUIRED, ContactDetails
 from .models import Clinic, PainDuration, QuestionGroup
-from .services import ContactDetails
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
@@ -96,8 +95,15 @@ def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
     return render_to_string(template, {"groups": context_groups})
 
 
-def _yes_no_fields(questions: Sequence[scoring.Question]) -> dict[str, forms.ChoiceField]:
-    """One required yes/no field per question, new for each form."""
+@lru_cache(maxsize=32)
+def _yes_no_fields(questions: tuple[scoring.Question, ...]) -> dict[str, forms.ChoiceField]:
+    """The fields for a set of questions, built once per published ruleset.
+
+    The final submit re-validates every step, so building ~30 fields per
+    request was a visible cost (docs/benchmarks.md). The instances are shared
+    between forms: nothing may change them after this (these fields are
+    rendered by YesNoQuestions, which only reads them).
+    """
     return {
         question.code: forms.ChoiceField(
             label=question.text,
@@ -189,19 +195,6 @@ class DurationForm(forms.Form):
         )
 
 
-# Digits with optional spaces, dashes, brackets and a leading +; 7 to 15 digits.
-PHONE_RE = re.compile(r"^\+?[\d\s()-]+$")
-
-
-def phone_clean(value: str) -> str:
-    """A phone number as typed, stripped; refused unless it is digits (with spaces, dashes,
-    brackets and a leading +) and 7 to 15 of them."""
-    phone = value.strip()
-    if phone and (not PHONE_RE.match(phone) or not 7 <= sum(ch.isdigit() for ch in phone) <= 15):
-        raise forms.ValidationError(_("Enter a phone number using digits, like 021 123 4567."), code="invalid_phone")
-    return phone
-
-
 class ContactForm(forms.Form):
     """Optional: a preferred clinic, and contact details only with consent."""
 
@@ -217,24 +210,13 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Leave this unticked to stay anonymous. We only use your details to contact you about this."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
-    contact_email = forms.EmailField(
-        label=_("Email"),
-        required=False,
-        error_messages={"invalid": _("Enter an email address like name@example.com.")},
-    )
-    contact_phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, help_text=_("A mobile or landline number.")
-    )
+    contact_name = contact_fields.name(required=False)
+    contact_email = contact_fields.email()
+    contact_phone = contact_fields.phone()
 
     def __init__(self, *args, clinics: Sequence[Clinic], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinic"].choices = [("", _("No preference"))] + [
-            (str(clinic.pk), f"{clinic.name} ({clinic.region})" if clinic.region else clinic.name) for clinic in clinics
-        ]
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
-        self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["clinic"].choices = [("", _("No preference"))] + [(str(c.pk), c.label) for c in clinics]
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -251,34 +233,16 @@ class ContactForm(forms.Form):
             )
         )
 
-    def clean_contact_phone(self) -> str:
-        return phone_clean(self.cleaned_data["contact_phone"])
-
     def clean(self) -> dict:
         cleaned = super().clean()
-        name = (cleaned.get("contact_name") or "").strip()
-        cleaned["contact_name"] = name
+        name = cleaned.get("contact_name") or ""
         # A detail that failed its own check still counts as given.
-        reachable = bool(
-            cleaned.get("contact_email")
-            or cleaned.get("contact_phone")
-            or "contact_email" in self.errors
-            or "contact_phone" in self.errors
-        )
-        given = bool(name) or reachable
+        reachable = contact_fields.reachable(self, email="contact_email", phone="contact_phone")
+        given = bool(name) or "contact_name" in self.errors or reachable
         if cleaned.get("contact_consent"):
-            if not name:
-                self.add_error(
-                    "contact_name",
-                    forms.ValidationError(_("Tell us your name so we know who to ask for."), code="name_required"),
-                )
-            if not reachable:
-                self.add_error(
-                    "contact_phone",
-                    forms.ValidationError(
-                        _("Give an email address or a phone number so we can reach you."), code="contact_required"
-                    ),
-                )
+            if not name and "contact_name" not in self.errors:
+                self.add_error("contact_name", forms.ValidationError(NAME_REQUIRED, code="name_required"))
+            contact_fields.require_a_way_to_reach(self, email="contact_email", phone="contact_phone")
         elif given:
             self.add_error(
                 "contact_consent",

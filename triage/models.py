@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
+
 
 class QuestionKind(models.TextChoices):
     EMERGENCY = "emergency", _("Red flag: emergency now")
@@ -66,6 +68,15 @@ class ReviewStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CLOSED = "closed", _("Closed")
     NOT_APPROPRIATE = "not_appropriate", _("Not appropriate")
+
+
+class BodyRegion(models.TextChoices):
+    """Where on the body a question asks about: the symptoms step's body diagram ticks it from there."""
+
+    HIP = "hip", _("Outside of the hip")
+    GROIN = "groin", _("Groin")
+    LOWER_BACK_BUTTOCK = "lower_back_buttock", _("Lower back or buttock")
+    LEG = "leg", _("Down the leg")
 
 
 class Condition(models.Model):
@@ -122,6 +133,17 @@ class Question(models.Model):
         default=False,
         help_text=_("A yes is on its own a reason to book an assessment (unless a red flag applies)."),
     )
+    body_region = models.CharField(
+        _("body diagram area"),
+        max_length=20,
+        choices=BodyRegion.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "For a question about where it hurts: tapping this area of the body diagram answers it yes. "
+            "Leave empty for any other question."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -177,6 +199,15 @@ class Clinic(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
     booking_url = models.URLField(_("online booking link"), blank=True)
+    notify_email = models.EmailField(
+        _("notification email"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "Where new booking requests and red-flag self-checks for this clinic are announced "
+            "(no health details are emailed). Empty: the site-wide CLINIC_NOTIFY_EMAIL."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -186,6 +217,11 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The clinic as people choose it from a list: its name and, when it has one, its region."""
+        return f"{self.name} ({self.region})" if self.region else self.name
 
 
 class RulesetVersion(models.Model):
@@ -247,9 +283,9 @@ class Submission(models.Model):
         blank=True,
         help_text=_("The version of the collection notice shown before the first question."),
     )
-    contact_name = models.CharField(_("name"), max_length=100, blank=True)
-    contact_email = models.EmailField(_("email"), blank=True)
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    contact_email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=PHONE_MAX_LENGTH, blank=True)
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices, db_index=True)
     result = models.JSONField(
         _("result"), default=dict, help_text=_("The full scoring result as computed at the time.")

@@ -42,3 +42,15 @@ def submission_rate_limited(request: HttpRequest) -> bool:
     """Questionnaire (and API) submissions per client IP, limits from settings."""
     limit, window = settings.TRIAGE_SUBMISSION_RATE_LIMIT
     return rate_limit_exceeded(request=request, scope="submission", limit=limit, window=window)
+
+
+def step_post_rate_limited(request: HttpRequest) -> bool:
+    """Questionnaire step POSTs per client IP (every step, not just the last)."""
+    limit, window = settings.TRIAGE_STEP_RATE_LIMIT
+    return rate_limit_exceeded(request=request, scope="wizard_step", limit=limit, window=window)
+
+
+def new_session_rate_limited(request: HttpRequest) -> bool:
+    """Questionnaire sessions started per client IP: each one is a new row in the session table."""
+    limit, window = settings.TRIAGE_NEW_SESSION_RATE_LIMIT
+    return rate_limit_exceeded(request=request, scope="wizard_session", limit=limit, window=window)

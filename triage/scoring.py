@@ -69,6 +69,7 @@ class Question:
     advice: str = ""
     prompts_assessment: bool = False
     order: int = 0
+    body_region: str = ""  # the body diagram's area that answers it (presentation only, never scored)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 advice=q["advice"],
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
+                body_region=q.get("body_region", ""),
             )
             for q in content["questions"]
         ),
@@ -81,7 +82,16 @@ def draft_content_get() -> dict:
     return {
         "questions": list(
             Question.objects.values(
-                "code", "kind", "group", "text", "help_text", "summary", "advice", "prompts_assessment", "order"
+                "code",
+                "kind",
+                "group",
+                "text",
+                "help_text",
+                "summary",
+                "advice",
+                "prompts_assessment",
+                "order",
+                "body_region",
             )
         ),
         "conditions": [

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
@@ -17,8 +18,10 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import scoring
+from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
 from .selectors import draft_content_get, ruleset_from_content
+from .signals import submission_created
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
@@ -32,13 +35,6 @@ def reference_generate() -> str:
 def token_generate() -> str:
     # 256 bits: a result link cannot be guessed or enumerated.
     return secrets.token_urlsafe(32)
-
-
-@dataclass(frozen=True)
-class ContactDetails:
-    name: str = ""
-    email: str = ""
-    phone: str = ""
 
 
 def assessment_record(assessment: scoring.Assessment) -> dict:
@@ -149,6 +145,8 @@ def submission_create(
                 submission.save(force_insert=True)
                 if assessment.suggestions:
                     Suggestion.objects.bulk_create(suggestions_build(submission=submission, assessment=assessment))
+                # After the commit, and only for a new submission: a receiver's failure never loses it.
+                transaction.on_commit(partial(submission_created.send_robust, sender=Submission, submission=submission))
             return submission
         except IntegrityError:
             if idempotency_key:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from . import selectors
 from .models import Disposition, PainDuration, Submission
+from .steps import FEET, QUESTION_STEPS
 
 
 @dataclass(frozen=True)
@@ -22,25 +23,17 @@ class AnswerGroup:
     no: tuple[str, ...]
 
 
-GROUP_TITLES = (
-    ("safety", "Safety questions"),
-    ("symptom", "Where it hurts and how"),
-    ("driver", "Feet and movement"),
-)
-
-
 def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
     """The person's yes/no answers in plain words, grouped as they were asked."""
     ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
     groups = []
-    for kind, title in GROUP_TITLES:
-        kinds = ("emergency", "doctor_today") if kind == "safety" else (kind,)
-        asked = [q for q in ruleset.questions_of_kind(*kinds) if q.code in submission.answers]
+    for step in QUESTION_STEPS:
+        asked = [q for q in ruleset.questions_of_kind(*step.kinds) if q.code in submission.answers]
         if not asked:
             continue
         groups.append(
             AnswerGroup(
-                title=title,
+                title=step.title,
                 yes=tuple(q.summary for q in asked if submission.answers[q.code]),
                 no=tuple(q.summary for q in asked if not submission.answers[q.code]),
             )
@@ -58,6 +51,7 @@ def summary_pdf(*, submission: Submission) -> bytes:
         "submission": submission,
         "result": selectors.result_page_get(submission=submission),
         "answer_groups": summary_answers(submission=submission),
+        "feet_title": FEET.title,
         "disposition_label": Disposition(submission.disposition).label,
         "duration_label": PainDuration(submission.pain_duration).label if submission.pain_duration else "",
     }

@@ -15,51 +15,12 @@ from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
 from audit.actor import Actor
 
-from . import ratelimit, scoring, selectors, services, summary
+from . import ratelimit, scoring, selectors, services, steps, summary
 from .forms import ContactForm, DurationForm, FeetForm, SafetyForm, SymptomsForm
+from .wizard_storage import form_step_data
 
-SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = "safety", "symptoms", "feet", "duration", "contact"
-
-STEP_PAGES = {
-    SAFETY: {
-        "title": "First, some safety questions",
-        "intro": "These check for signs that need a doctor rather than a podiatrist. "
-        "Answer each one, even if it seems unlikely.",
-        "template": "triage/wizard_step.html",
-    },
-    SYMPTOMS: {
-        "title": "Where it hurts and how",
-        "intro": "Answer for the pain you have now. If you are not sure, choose the answer that fits best.",
-        "template": "triage/wizard_step.html",
-    },
-    FEET: {
-        "title": "Your feet and how you move",
-        "intro": "Your feet are the base of your body. The way they meet the ground can add strain "
-        "to your hips and lower back.",
-        "template": "triage/wizard_step.html",
-    },
-    DURATION: {
-        "title": "How long and how bad",
-        "intro": "",
-        "template": "triage/wizard_step.html",
-    },
-    CONTACT: {
-        "title": "Your clinic and contact details",
-        "intro": "This step is optional. You can stay anonymous and still see your result.",
-        "template": "triage/wizard_step.html",
-    },
-}
-
-# The body diagram on the symptoms step: each area ticks "yes" on the
-# question that asks whether it hurts there. Codes missing from the
-# published ruleset are dropped, so editing the content never breaks the page.
-BODY_REGIONS = (
-    ("hip", "Outside of the hip", ("outer_hip_tenderness",)),
-    ("groin", "Groin", ("groin_pain",)),
-    ("buttock", "Buttock", ("low_back_buttock_pain",)),
-    ("lower_back", "Lower back", ("low_back_buttock_pain",)),
-    ("leg", "Down the leg", ("radiating_leg_pain",)),
-)
+SAFETY, SYMPTOMS, FEET, DURATION, CONTACT = (step.name for step in steps.STEPS)
+STEP_TEMPLATE = "triage/wizard_step.html"
 
 # Session key of the last result this browser reached: a repeated final
 # submit (double click, back and resubmit) is sent there instead of starting over.
@@ -106,33 +67,41 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return selectors.clinic_list()
 
     def get_template_names(self) -> list[str]:
-        return [STEP_PAGES[self.steps.current]["template"]]
+        return [STEP_TEMPLATE]
 
     def get_form_kwargs(self, step: str | None = None) -> dict:
         """Hand each step the questions (or clinics) it asks about; forms never query."""
-        if step == SAFETY:
-            return {"questions": self.ruleset.questions_of_kind(scoring.EMERGENCY, scoring.DOCTOR_TODAY)}
-        if step == SYMPTOMS:
-            return {"questions": self.ruleset.questions_of_kind(scoring.SYMPTOM)}
-        if step == FEET:
-            return {"questions": self.ruleset.questions_of_kind(scoring.DRIVER)}
+        kinds = steps.BY_NAME[step].kinds if step in steps.BY_NAME else ()
+        if kinds:
+            return {"questions": self.ruleset.questions_of_kind(*kinds)}
         if step == CONTACT:
             return {"clinics": self.clinics}
         return {}
 
     def get_context_data(self, form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
-        context["page"] = STEP_PAGES[self.steps.current]
+        context["page"] = steps.BY_NAME[self.steps.current]
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
         if self.steps.current == SYMPTOMS:
-            asked = {q.code for q in self.ruleset.questions_of_kind(scoring.SYMPTOM)}
-            context["body_regions"] = [
-                {"slug": slug, "label": label, "codes": [code for code in codes if code in asked]}
-                for slug, label, codes in BODY_REGIONS
-                if any(code in asked for code in codes)
-            ]
+            # The body diagram: each area answers yes to the questions placed
+            # on it (Question.body_region); an area with none is left out.
+            regions: dict[str, list[str]] = {}
+            for question in self.ruleset.questions_of_kind(scoring.SYMPTOM):
+                if question.body_region:
+                    regions.setdefault(question.body_region, []).append(question.code)
+            context["body_regions"] = {region: " ".join(codes) for region, codes in regions.items()}
         return context
+
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        """A browser with no session yet starts one here: count it against the new-session limit."""
+        # Loading the session forgets a cookie whose row is gone (expired, cleared, made up).
+        request.session.get(LAST_RESULT_SESSION_KEY)
+        if request.session.session_key is None and ratelimit.new_session_rate_limited(request):
+            response = render(request, "429.html", {"kind": "new_session"}, status=429)
+            response["Retry-After"] = str(settings.TRIAGE_NEW_SESSION_RATE_LIMIT[1])
+            return response
+        return super().dispatch(request, *args, **kwargs)
 
     def _first_missing_step(self, before: str) -> str | None:
         """The first step before ``before`` with no stored answers, if any."""
@@ -181,7 +150,35 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             )
             self.storage.current_step = missing
             return redirect(self.get_step_url(missing))
+        if ratelimit.step_post_rate_limited(self.request):
+            return self._step_rate_limited(posted_step)
         return super().post(*args, **kwargs)
+
+    def _step_rate_limited(self, step: str) -> HttpResponse:
+        """Too many step POSTs from this address: nothing stored, the step shown again with what was sent.
+
+        Answers that already mean an emergency or a doctor today still get
+        that advice at once, as a rate-limited final submit does.
+        """
+        form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
+        answers = form.answers() if form.is_valid() and hasattr(form, "answers") else {}
+        if answers and self._urgent_disposition(answers) is not None:
+            return self._rate_limited({"answers": answers})
+        self.storage.current_step = step
+        messages.warning(
+            self.request,
+            "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
+            "for a while. Your answers are still on this page: please try the button again later.",
+        )
+        # The page itself, never a redirect: the answers are shown again without being stored.
+        response = WizardView.render(self, form)
+        response.status_code = 429
+        response["Retry-After"] = str(settings.TRIAGE_STEP_RATE_LIMIT[1])
+        return response
+
+    def get_form_step_data(self, form):
+        """Only the step's own fields (and the wizard's current-step field) go into the session."""
+        return form_step_data(form, keep=(f"{self.prefix}-current_step",))
 
     def process_step(self, form) -> dict:
         if RUN_ID_KEY not in self.storage.extra_data:
@@ -265,6 +262,12 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         response["Retry-After"] = str(settings.TRIAGE_SUBMISSION_RATE_LIMIT[1])
         return response
 
+    def _urgent_disposition(self, answers: dict[str, bool]) -> str | None:
+        """Emergency or see-a-doctor-today when these answers already mean it (scored, nothing stored)."""
+        assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(answers, None, None))
+        urgent = {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        return assessment.disposition if assessment.disposition in urgent else None
+
 
 def _own_submission(request: HttpRequest, token: str):
     return selectors.submission_get_for_session(session=request.session, token=token)
@@ -281,7 +284,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if submission is None:
         return result_expired(request)
     page = selectors.result_page_get(submission=submission)
-    return render(request, "triage/result.html", {"result": page, "submission": submission})
+    context = {"result": page, "submission": submission, "feet_title": steps.FEET.title}
+    return render(request, "triage/result.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,13 +10,7 @@ from booking.models import BookingRequest
 from triage import scoring
 from triage.models import PainDuration, QuestionGroup, Submission
 from triage.selectors import DURATION_REASON_TEXT, ruleset_get_version
-
-# The questionnaire's steps, as the patient went through them.
-STEPS = (
-    ("safety", "Safety questions", (scoring.EMERGENCY, scoring.DOCTOR_TODAY)),
-    ("symptoms", "Symptoms", (scoring.SYMPTOM,)),
-    ("feet", "Feet and movement", (scoring.DRIVER,)),
-)
+from triage.steps import QUESTION_STEPS, SYMPTOMS
 
 
 @dataclass(frozen=True)
@@ -126,9 +120,9 @@ def submission_review_get(*, submission: Submission) -> SubmissionReview:
     ruleset = ruleset_get_version(number=submission.ruleset_version_id)
     answers = submission.answers or {}
     groups = []
-    for _key, title, kinds in STEPS:
-        questions = ruleset.questions_of_kind(*kinds)
-        if kinds == (scoring.SYMPTOM,):
+    for step in QUESTION_STEPS:  # as the patient went through them
+        title, questions = step.title, ruleset.questions_of_kind(*step.kinds)
+        if step is SYMPTOMS:
             # Symptoms were asked body area by body area.
             by_group: dict[str, list[AnswerRow]] = defaultdict(list)
             for q in questions:

@@ -97,7 +97,8 @@ def test_assess_refuses_an_unknown_question_code(client):
 @pytest.mark.parametrize("raw", ["{not json", "[]", "", "null", '"answers"'])
 def test_a_body_that_is_not_an_object_is_a_clear_client_error(client, raw):
     status, body = post(client, ASSESS, raw)
-    assert status in (400, 422)
+    # An empty body comes with no Content-Type at all: 415, send JSON.
+    assert status in ((415,) if raw == "" else (400, 422))
     assert body["detail"]
 
 
@@ -154,7 +155,7 @@ def test_submission_names_bad_contact_details_and_an_unknown_clinic(client):
 def test_a_phone_number_needs_7_to_15_digits(client):
     status, body = post(client, SUBMISSIONS, {"answers": {}, "contact": {"name": "Bo", "phone": "(+64) 21-12"}})
     assert status == 422
-    assert fields(body) == {"contact.phone": "string_pattern_mismatch"}
+    assert fields(body) == {"contact.phone": "invalid_phone"}  # the questionnaire form's own code
 
 
 def test_contact_needs_a_name_and_a_way_to_reach_the_person(client):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from tests.conftest import SEED
+from tests.conftest import content_seed
 from triage.models import Question, RulesetVersion
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -49,7 +49,7 @@ def _clinical_content(transactional_db) -> None:
     tests after all the transactional ones, so nothing later depends on it.
     """
     if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        SEED.seed(django_apps, None)
+        content_seed(django_apps)
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ PLANS = {
 }
 
 STEP_TITLES = {
-    "safety": "First, some safety questions",
+    "safety": "Safety questions",
     "symptoms": "Where it hurts and how",
     "feet": "Your feet and how you move",
     "duration": "How long and how bad",

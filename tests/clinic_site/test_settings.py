@@ -27,6 +27,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-test-secret-key-that-is-long-and-random-enough-1f0c9e7b2a4d6e8f0a1b3c5d7e9f",
     "ALLOWED_HOSTS": "selfcheck.example.nz",
     "PRIVACY_OFFICER_EMAIL": "privacy@selfcheck.example.nz",
+    "EMAIL_URL": "smtp+tls://selfcheck%40example.nz:secret@mail.example.nz:587",
+    "SITE_URL": "https://selfcheck.example.nz",
 }
 
 

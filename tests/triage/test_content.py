@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 
-from tests.conftest import SEED
+from tests.conftest import SEED, content_seed
 from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
 
@@ -92,6 +92,6 @@ def test_the_seed_migration_reverses_cleanly_and_applies_again():
     assert not Question.objects.exists()
     assert not Condition.objects.exists() and not ConditionWeight.objects.exists()
     assert not Clinic.objects.exists() and not RulesetVersion.objects.exists()
-    SEED.seed(apps, None)
+    content_seed(apps)
     assert Question.objects.count() == 27 and Condition.objects.count() == 4 and Clinic.objects.count() == 6
     assert RulesetVersion.objects.get().content == selectors.draft_content_get()

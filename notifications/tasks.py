@@ -1,0 +1,27 @@
+"""Celery tasks: sending one logged email, with retries and backoff."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import notification_attempt, notifications_requeue_stale
+
+
+@shared_task(bind=True, name="notifications.send", max_retries=None, ignore_result=True)
+def notification_send(self, notification_id: int) -> str:
+    """Send notification ``notification_id``; on an SMTP failure, try again later with a longer wait.
+
+    Never raises (except Celery's own Retry, which reschedules the task): the
+    outcome is recorded on the row. Safe to deliver twice: a second copy
+    finds the row already claimed and does nothing.
+    """
+    attempt = notification_attempt(notification_id=notification_id, can_retry=not self.request.is_eager)
+    if attempt.outcome == "retry":
+        raise self.retry(countdown=attempt.countdown)
+    return attempt.outcome
+
+
+@shared_task(name="notifications.requeue_stale", ignore_result=True)
+def notifications_requeue() -> int:
+    """Run by beat every 10 minutes: emails left queued by a broker outage are sent after all."""
+    return notifications_requeue_stale()
