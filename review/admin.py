@@ -16,9 +16,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,20 @@ class QueueChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).defer("answers", "result")
 
 
+class QueuePaginator(Paginator):
+    """The call list's pages, counted through indexes (see queue.queue_needs_action_count)."""
+
+    def __init__(self, *args, needs_action: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_action = needs_action
+
+    @cached_property
+    def count(self) -> int:
+        if self.needs_action:
+            return queue.queue_needs_action_count(queryset=self.object_list)
+        return super().count
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     """The triage queue and a submission's review page.
@@ -87,9 +103,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         "pain",
         "contactable",
         "booking",
-        "clinic",
+        "clinic_name",
         "status",
-        "assigned_to",
+        "assigned",
     ]
     list_display_links = ["reference"]
     ordering = queue.CALL_LIST_ORDER
@@ -143,6 +159,19 @@ class SubmissionAdmin(admin.ModelAdmin):
             return self.list_filter
         return [f for f in self.list_filter if f not in ANSWER_FILTERS]
 
+    def changelist_view(self, request, extra_context=None):
+        title = _("All submissions") if queue.queue_shows_all(params=request.GET) else _("Call list: needs action")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return QueuePaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            needs_action=not queue.queue_shows_all(params=request.GET),
+        )
+
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 
@@ -179,9 +208,19 @@ class SubmissionAdmin(admin.ModelAdmin):
     def top_suggestion(self, obj: Submission) -> str:
         return obj.top_suggestion_name or "—"
 
-    @admin.display(description=_("pain 0-10"), ordering="pain_intensity")
+    @admin.display(description=_("pain"), ordering="pain_intensity")
     def pain(self, obj: Submission) -> str:
-        return "—" if obj.pain_intensity is None else str(obj.pain_intensity)
+        if obj.pain_intensity is None:
+            return "—"
+        return format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
+
+    @admin.display(description=_("clinic"), ordering="clinic__name")
+    def clinic_name(self, obj: Submission) -> str:
+        return obj.clinic.name if obj.clinic else "—"
+
+    @admin.display(description=_("assigned"), ordering="assigned_to__username")
+    def assigned(self, obj: Submission) -> str:
+        return obj.assigned_to.get_username() if obj.assigned_to else "—"
 
     @admin.display(description=_("contact"))
     def contactable(self, obj: Submission) -> str:
@@ -196,7 +235,11 @@ class SubmissionAdmin(admin.ModelAdmin):
             if given
         ]
         if not ways:
-            return format_html('<span class="ff-muted" title="{0}">{0}</span>', _("no contact"))
+            return format_html(
+                '<span class="ff-muted" title="{0}"><span aria-hidden="true">—</span>'
+                '<span class="visually-hidden">{0}</span></span>',
+                _("no contact details"),
+            )
         return format_html_join(
             " ",
             '<span class="ff-contact-way ff-contact-{}" title="{}"><span aria-hidden="true">{}</span>'

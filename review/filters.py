@@ -17,7 +17,7 @@ class QueueViewFilter(admin.SimpleListFilter):
     whatever their status.
     """
 
-    title = _("show")
+    title = _("call list")
     parameter_name = queue.VIEW_PARAM
 
     def __init__(self, request, params, model, model_admin):

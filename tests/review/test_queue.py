@@ -119,7 +119,7 @@ def test_the_columns_say_when_who_can_be_reached_and_the_booking(clinician_clien
     assert ">2 h ago</time>" in page and 'title="' in page.split(">2 h ago</time>")[0].rsplit("<time", 1)[1]
     assert '<span class="visually-hidden">email</span>' in page
     assert '<span class="visually-hidden">phone</span>' in page  # given on the booking form
-    assert "no contact" in page
+    assert "no contact details" in page
     assert 'class="ff-booking ff-booking-new">requested<' in page
     assert reachable.reference in page
 
