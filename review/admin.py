@@ -365,7 +365,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         return views.export_response(request=request, queryset=changelist.get_queryset(request), scope="filtered")
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
+        # Counts per suggested condition and the accuracy report come from the scores.
+        if not (self.has_view_permission(request) and self.has_view_answers_permission(request)):
             raise PermissionDenied
         return views.dashboard(request, context=self.admin_site.each_context(request), opts=self.model._meta)
 

@@ -82,6 +82,11 @@ def test_reception_cannot_export_or_download_fhir(reception_client, submission):
     assert fhir.status_code == 403
 
 
+def test_reception_does_not_get_the_dashboard_built_from_the_scores(reception_client, submission):
+    assert reception_client.get(reverse("admin:triage_submission_dashboard")).status_code == 403
+    assert "Dashboard" not in reception_client.get(CHANGELIST).content.decode()
+
+
 def test_reception_cannot_change_a_submission(reception_client, submission):
     url = reverse("admin:triage_submission_change", args=[submission.pk])
     reception_client.post(url, {"status": "in_review"})
