@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StringConst
 from triage import contact, scoring
 
 PainDuration = Literal["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
-Disposition = Literal["emergency", "see_doctor_today", "book_assessment", "self_care"]
+Disposition = Literal["emergency", "see_doctor_today", "see_gp_soon", "book_assessment", "self_care"]
 # At most this many errors are listed in a 422: a huge bad body gets a small answer.
 MAX_ERRORS = 20
 QuestionCode = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50)]
@@ -36,7 +36,18 @@ def _whole_number(value: object) -> object:
     return value
 
 
+def _whole_years(value: object) -> object:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not value.is_integer())
+    ):
+        raise ValueError("must be a whole number of years from 16 to 110")
+    return int(value)
+
+
 Intensity = Annotated[int, annotated_types.Interval(ge=0, le=10), BeforeValidator(_whole_number)]
+Age = Annotated[int, annotated_types.Interval(ge=16, le=110), BeforeValidator(_whole_years)]
 
 assert set(PainDuration.__args__) == set(scoring.DURATIONS)
 
@@ -54,7 +65,18 @@ class AssessIn(Schema):
     )
     pain_duration: PainDuration | None = Field(default=None, description="How long the pain has lasted.")
     pain_intensity: Intensity | None = Field(
-        default=None, description="How bad the pain is on a typical day, 0 (none) to 10 (worst imaginable)."
+        default=None, description="Average pain over the past week, 0 (none) to 10 (worst imaginable): PEG item 1."
+    )
+    age: Age | None = Field(
+        default=None, description="Contract v2. Age in whole years, 16 to 110 (the self-check is for adults)."
+    )
+    enjoyment_interference: Intensity | None = Field(
+        default=None,
+        description="Contract v2. How much pain interfered with enjoyment of life in the past week, 0-10: PEG item 2.",
+    )
+    activity_interference: Intensity | None = Field(
+        default=None,
+        description="Contract v2. How much pain interfered with general activity in the past week, 0-10: PEG item 3.",
     )
 
 
@@ -63,19 +85,37 @@ class SuggestedConditionOut(Schema):
     name: str
     score: float = Field(ge=0, le=1, description="Normalised score from 0 to 1.")
     matched: list[str] = Field(description="The answers (question codes) that counted towards it.")
+    against: list[str] = Field(
+        description="Contract v2. Its telling symptoms (question codes) not reported: why it is less likely."
+    )
 
 
 class AssessOut(Schema):
     """What ``manage.py assess`` prints: a suggestion, never a diagnosis."""
 
     disposition: Disposition = Field(
-        description="emergency (call 111), see_doctor_today, book_assessment or self_care; most urgent wins."
+        description="emergency (call 111), see_doctor_today, see_gp_soon (contract v2: a GP or physiotherapist "
+        "within days), book_assessment or self_care; decided by the published escalation rules, most urgent first."
     )
     conditions: list[SuggestedConditionOut] = Field(
         description="Conditions the answers may be consistent with, highest score first (at most 3)."
     )
     drivers: list[str] = Field(description="Foot-mechanics drivers and signs reported (question codes).")
     red_flags: list[str] = Field(description="Red-flag answers reported (question codes), most urgent first.")
+    peg: float | None = Field(
+        description="Contract v2. PEG score (Krebs 2009): mean of pain_intensity, enjoyment_interference and "
+        "activity_interference to one decimal; null unless all three are given.",
+        ge=0,
+        le=10,
+    )
+    acc_possible: bool = Field(
+        description="Contract v2. True when accident_onset is yes: ACC may cover treatment. "
+        "It never changes the disposition."
+    )
+    reasons: list[str] = Field(
+        description="Contract v2. What decided the disposition: the escalation rule's code, then the answers "
+        "(question codes, or pain_intensity, pain_duration, age) that met its conditions."
+    )
 
 
 def _published(**json_schema: object) -> object:

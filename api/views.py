@@ -44,10 +44,13 @@ class SelfCheckAPI(NinjaAPI):
 
 api = SelfCheckAPI(
     title="Hip and back pain self-check API",
-    version="1.0.0",
+    version="1.1.0",
     description=(
         "Score a person's answers to the hip and back pain self-check, or store them as a submission. "
-        "Results suggest what symptoms may be consistent with; they are never a diagnosis."
+        "Results suggest what symptoms may be consistent with; they are never a diagnosis. "
+        "Requests and responses follow version 2 of the `manage.py assess` contract: it only adds optional "
+        "fields (age, enjoyment_interference, activity_interference in; peg, acc_possible, reasons and each "
+        "condition's against out) and the see_gp_soon disposition, so version 1 requests stay valid."
     ),
     urls_namespace="api-v1",
 )
@@ -96,7 +99,14 @@ def _unknown_codes(payload: AssessIn, ruleset: scoring.Ruleset) -> list[dict]:
 
 
 def _answers(payload: AssessIn) -> scoring.Answers:
-    return scoring.Answers.from_mapping(payload.answers, payload.pain_duration, payload.pain_intensity)
+    return scoring.Answers.from_mapping(
+        payload.answers,
+        payload.pain_duration,
+        payload.pain_intensity,
+        age=payload.age,
+        enjoyment_interference=payload.enjoyment_interference,
+        activity_interference=payload.activity_interference,
+    )
 
 
 @api.post(
@@ -157,6 +167,9 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
         answers=payload.answers,
         pain_duration=payload.pain_duration or "",
         pain_intensity=payload.pain_intensity,
+        age=payload.age,
+        enjoyment_interference=payload.enjoyment_interference,
+        activity_interference=payload.activity_interference,
         clinic_id=clinic_ids.get(payload.clinic),
         contact=contact,
     )

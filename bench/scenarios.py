@@ -28,7 +28,7 @@ class Fixtures:
         self.tokens = list(Submission.objects.values_list("token", flat=True)[:50])
         self.yes = {"groin_pain", "clicking_catching", "pain_deep_flexion_twisting", "flat_feet", "uneven_shoe_wear"}
         kinds = {
-            "safety": (scoring.EMERGENCY, scoring.DOCTOR_TODAY),
+            "safety": scoring.SAFETY_KINDS,
             "symptoms": (scoring.SYMPTOM,),
             "feet": (scoring.DRIVER,),
         }

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage import scoring, steps
-from triage.forms import ContactForm, DurationForm
+from triage.forms import ContactForm, DurationForm, SafetyForm
 from triage.models import Clinic, PainDuration, Submission
 
 QUESTIONNAIRE_ID = "hip-back-self-check"
-RED_FLAG_KINDS = steps.SAFETY.kinds
+# The answers that end the questionnaire. The safety step also asks context (a cancer history, an
+# accident), which acts only through the escalation rules and never hides the later steps.
+RED_FLAG_KINDS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+# Whole-number answers besides pain intensity (contract v2): the step each is asked on, and its range.
+NUMBER_ITEMS = {
+    "age": (steps.SAFETY, scoring.AGE_RANGE),
+    "enjoyment_interference": (steps.DURATION, scoring.INTERFERENCE_RANGE),
+    "activity_interference": (steps.DURATION, scoring.INTERFERENCE_RANGE),
+}
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 
 
@@ -44,31 +52,49 @@ def _red_flag_codes(ruleset: scoring.Ruleset) -> list[str]:
     return [q.code for q in ruleset.questions_of_kind(*RED_FLAG_KINDS)]
 
 
+def _display_item(link_id: str, text: str, control: str) -> dict:
+    return {
+        "linkId": link_id,
+        "text": text,
+        "type": "display",
+        "extension": [
+            {
+                "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+                "valueCodeableConcept": {
+                    "coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control", "code": control}]
+                },
+            }
+        ],
+    }
+
+
 def _boolean_item(question: scoring.Question) -> dict:
     item = {"linkId": question.code, "text": question.text, "type": "boolean", "required": True}
+    children = []
     if question.help_text:
         # The patient-facing help line, as FHIR's standard "help" display item.
-        item["item"] = [
-            {
-                "linkId": f"{question.code}.help",
-                "text": question.help_text,
-                "type": "display",
-                "extension": [
-                    {
-                        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
-                        "valueCodeableConcept": {
-                            "coding": [
-                                {
-                                    "system": "http://hl7.org/fhir/questionnaire-item-control",
-                                    "code": "help",
-                                }
-                            ]
-                        },
-                    }
-                ],
-            }
-        ]
+        children.append(_display_item(f"{question.code}.help", question.help_text, "help"))
+    if question.why_we_ask:
+        # "Why we ask", shown on demand: FHIR's "flyover" display item.
+        children.append(_display_item(f"{question.code}.why", f"Why we ask: {question.why_we_ask}", "flyover"))
+    if children:
+        item["item"] = children
     return item
+
+
+def _number_item(name: str, form_class) -> dict:
+    _step, allowed = NUMBER_ITEMS[name]
+    field = form_class.base_fields[name]
+    return {
+        "linkId": name,
+        "text": _label_and_help(field),
+        "type": "integer",
+        "required": bool(field.required),
+        "extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": min(allowed)},
+            {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": max(allowed)},
+        ],
+    }
 
 
 def _label_and_help(field) -> str:
@@ -92,7 +118,10 @@ def questionnaire_build(
             "text": step.title,
             "type": "group",
             **({"required": True} if step is steps.SAFETY else after_safety),
-            "item": [_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)],
+            "item": [
+                *([_number_item("age", SafetyForm)] if step is steps.SAFETY else []),
+                *(_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)),
+            ],
         }
         for step in steps.QUESTION_STEPS
     ]
@@ -126,6 +155,8 @@ def questionnaire_build(
                     "required": True,
                     "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
                 },
+                _number_item("enjoyment_interference", DurationForm),
+                _number_item("activity_interference", DurationForm),
             ],
         }
     )
@@ -212,7 +243,14 @@ def questionnaire_response_build(
             if q.code in answered
         ]
 
-    groups = [(step, booleans(ruleset.questions_of_kind(*step.kinds))) for step in steps.QUESTION_STEPS]
+    def numbers(step: steps.Step) -> list[dict]:
+        return [
+            {"linkId": name, "answer": [{"valueInteger": getattr(submission, name)}]}
+            for name, (asked_on, _allowed) in NUMBER_ITEMS.items()
+            if asked_on is step and getattr(submission, name) is not None
+        ]
+
+    groups = [(step, numbers(step) + booleans(ruleset.questions_of_kind(*step.kinds))) for step in steps.QUESTION_STEPS]
     duration = []
     if submission.pain_duration:
         duration.append(
@@ -231,7 +269,7 @@ def questionnaire_response_build(
         )
     if submission.pain_intensity is not None:
         duration.append({"linkId": "pain_intensity", "answer": [{"valueInteger": submission.pain_intensity}]})
-    groups.append((steps.DURATION, duration))
+    groups.append((steps.DURATION, duration + numbers(steps.DURATION)))
     contact = []
     if submission.clinic_id is not None:
         clinic = submission.clinic

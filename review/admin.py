@@ -210,6 +210,11 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("pain"), ordering="pain_intensity")
     def pain(self, obj: Submission) -> str:
+        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10."""
+        # Computed from the row's own columns: no query.
+        if obj.peg is not None:
+            title = _("PEG: mean of pain, enjoyment and activity interference, 0 to 10")
+            return format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
         if obj.pain_intensity is None:
             return "—"
         return format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)

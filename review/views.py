@@ -62,6 +62,7 @@ def export_response(*, request: HttpRequest, queryset: QuerySet[Submission], sco
 DISPOSITION_KEYS = [
     (Disposition.SELF_CARE.value, Disposition.SELF_CARE.label),
     (Disposition.BOOK_ASSESSMENT.value, Disposition.BOOK_ASSESSMENT.label),
+    (Disposition.SEE_GP_SOON.value, Disposition.SEE_GP_SOON.label),
     (Disposition.SEE_DOCTOR_TODAY.value, Disposition.SEE_DOCTOR_TODAY.label),
     (Disposition.EMERGENCY.value, Disposition.EMERGENCY.label),
 ]

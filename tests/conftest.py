@@ -11,12 +11,14 @@ from triage.selectors import RESULT_TOKENS_SESSION_KEY
 
 SEED = importlib.import_module("triage.migrations.0002_seed_clinical_content")
 BODY_REGIONS = importlib.import_module("triage.migrations.0005_question_body_region")
+SECOND_RULESET = importlib.import_module("triage.migrations.0008_second_ruleset")
 
 
 def content_seed(apps) -> None:
-    """Seed the content as ``migrate`` leaves it: the seed, then the body diagram's areas."""
+    """Seed the content as ``migrate`` leaves it: the seed, the body diagram's areas, then ruleset 2."""
     SEED.seed(apps, None)
     BODY_REGIONS.forwards(apps, None)
+    SECOND_RULESET.publish_second_ruleset(apps, None)
 
 
 EXAMPLES = json.loads((Path(__file__).parent / "data" / "triage_examples.json").read_text())["cases"]

@@ -1,4 +1,4 @@
-"""Clinical content (conditions, weights, questions, clinics) and publishing rulesets.
+"""Clinical content (conditions, weights, questions, escalation rules, clinics) and publishing rulesets.
 
 The triage queue and a submission's review page are the clinic's side of the
 work: they live in review/admin.py (review builds on triage, never the reverse).
@@ -6,8 +6,9 @@ work: they live in review/admin.py (review builds on triage, never the reverse).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.actor import Actor
 from audit.admin import ReadOnlyAdminMixin
 
-from . import preview, selectors, services
-from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
+from . import escalation, preview, scoring, selectors, services
+from .models import Clinic, Condition, ConditionWeight, EscalationRule, Question, RulesetVersion
 
 
 class ConditionWeightInline(admin.TabularInline):
@@ -41,6 +42,43 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "group", "prompts_assessment"]
     search_fields = ["code", "text", "summary"]
     list_editable = ["order"]
+
+
+class EscalationRuleForm(forms.ModelForm):
+    class Meta:
+        model = EscalationRule
+        fields = ["code", "disposition", "order", "conditions", "reason", "source"]
+
+    def clean_conditions(self) -> dict:
+        """Refuse conditions the scoring cannot read, naming each problem (publishing checks them again)."""
+        conditions = self.cleaned_data["conditions"]
+        problems = escalation.when_problems(
+            conditions,
+            codes=dict(Question.objects.values_list("code", "kind")),
+            kinds=scoring.KINDS,
+            durations=scoring.DURATIONS,
+        )
+        if problems:
+            raise ValidationError("; ".join(problems), code="invalid_conditions")
+        return conditions
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    """The rules deciding each result's disposition: a draft, like the rest of the content, until published."""
+
+    form = EscalationRuleForm
+    list_display = ["code", "disposition", "order", "reason", "source"]
+    list_filter = ["disposition"]
+    search_fields = ["code", "reason", "source"]
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        # As scoring tries them: most urgent disposition first, then order.
+        urgency = models.Case(
+            *(models.When(disposition=d, then=models.Value(rank)) for d, rank in escalation.URGENCY.items()),
+            output_field=models.IntegerField(),
+        )
+        return [urgency.asc(), "order", "code"]
 
 
 @admin.register(Clinic)

@@ -54,7 +54,15 @@ class YesNoQuestions(LayoutObject):
             (
                 legend,
                 tuple(
-                    (field.auto_id, field.html_name, field.label, field.help_text, field.value(), tuple(field.errors))
+                    (
+                        field.auto_id,
+                        field.html_name,
+                        field.label,
+                        field.help_text,
+                        form.why_we_ask.get(field.name, ""),
+                        field.value(),
+                        tuple(field.errors),
+                    )
                     for field in (form[code] for code in codes)
                 ),
             )
@@ -75,7 +83,7 @@ def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
     context_groups = []
     for legend, fields in groups:
         questions = []
-        for auto_id, name, label, help_text, value, errors in fields:
+        for auto_id, name, label, help_text, why_we_ask, value, errors in fields:
             described_by = [f"{auto_id}_helptext"] * bool(help_text) + [f"{auto_id}_error"] * bool(errors)
             questions.append(
                 {
@@ -83,6 +91,7 @@ def _yes_no_render(template: str, language: str | None, groups: tuple) -> str:
                     "name": name,
                     "label": label,
                     "help_text": help_text,
+                    "why_we_ask": why_we_ask,
                     "errors": errors,
                     "described_by": " ".join(described_by),
                     "options": [
@@ -123,6 +132,7 @@ class YesNoQuestionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = tuple(questions)
         self.fields.update(_yes_no_fields(self.questions))
+        self.why_we_ask = {question.code: question.why_we_ask for question in self.questions}
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -149,8 +159,32 @@ class YesNoQuestionsForm(forms.Form):
         return [code for code, value in self.answers().items() if value]
 
 
+AGE_MESSAGE = _("Enter your age in whole years, from 16 to 110, or leave it empty.")
+
+
 class SafetyForm(YesNoQuestionsForm):
-    """Red-flag screening: asked before anything else."""
+    """Red-flag screening and context (a cancer history, an accident), with the person's age: asked first.
+
+    An age under 16 is accepted here so the view can send the person to the
+    page saying where to go instead; above 110 or not a whole number is an error.
+    """
+
+    age = forms.IntegerField(
+        label=_("How old are you?"),
+        help_text=_("Optional. In whole years."),
+        required=False,
+        min_value=1,
+        max_value=max(scoring.AGE_RANGE),
+        error_messages={"invalid": AGE_MESSAGE, "min_value": AGE_MESSAGE, "max_value": AGE_MESSAGE},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "age-input"}),
+    )
+
+    def _layout(self, groups: dict[str, list[str]]) -> Layout:
+        return Layout(Field("age"), *super()._layout(groups))
+
+    def is_under_16(self) -> bool:
+        age = self.cleaned_data.get("age")
+        return age is not None and age < min(scoring.AGE_RANGE)
 
 
 class SymptomsForm(YesNoQuestionsForm):
@@ -164,6 +198,19 @@ class FeetForm(YesNoQuestionsForm):
 INTENSITY_CHOICES = [(str(n), str(n)) for n in scoring.INTENSITY_RANGE]
 
 
+def _zero_to_ten(label, help_text, required_message, *, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        empty_value=None,
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "intensity"}),
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
 class DurationForm(forms.Form):
     """How long the pain has lasted and how bad it is."""
 
@@ -173,16 +220,23 @@ class DurationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how long you have had the pain.")},
     )
-    pain_intensity = forms.TypedChoiceField(
-        label=_("How bad is the pain on a typical day?"),
-        help_text=_("0 means no pain at all. 10 means the worst pain you can imagine."),
-        choices=INTENSITY_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "intensity"}),
-        error_messages={
-            "required": _("Choose a number from 0 to 10 for how bad the pain is."),
-            "invalid_choice": _("Choose a number from 0 to 10 for how bad the pain is."),
-        },
+    # The three PEG questions (Krebs et al. 2009): pain, then how much it interferes.
+    pain_intensity = _zero_to_ten(
+        _("On average over the past week, how bad has your pain been?"),
+        _("0 means no pain at all. 10 means the worst pain you can imagine."),
+        _("Choose a number from 0 to 10 for how bad the pain is."),
+    )
+    enjoyment_interference = _zero_to_ten(
+        _("Over the past week, how much has the pain got in the way of enjoying life?"),
+        _("Optional. 0 means not at all. 10 means it has spoiled everything."),
+        _("Choose a number from 0 to 10 for how much the pain spoils your enjoyment of life."),
+        required=False,
+    )
+    activity_interference = _zero_to_ten(
+        _("Over the past week, how much has the pain got in the way of your everyday activities?"),
+        _("Optional. 0 means not at all. 10 means you could not do anything."),
+        _("Choose a number from 0 to 10 for how much the pain gets in the way of what you do."),
+        required=False,
     )
 
     @cached_property
@@ -191,6 +245,8 @@ class DurationForm(forms.Form):
             Layout(
                 Field("pain_duration"),
                 InlineRadios("pain_intensity", template="triage/_intensity_field.html"),
+                InlineRadios("enjoyment_interference", template="triage/_intensity_field.html"),
+                InlineRadios("activity_interference", template="triage/_intensity_field.html"),
             )
         )
 

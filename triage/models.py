@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contact import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PHONE_MAX_LENGTH
+from .scoring import peg_score
 
 
 class QuestionKind(models.TextChoices):
@@ -23,10 +24,12 @@ class QuestionKind(models.TextChoices):
     DOCTOR_TODAY = "doctor_today", _("Red flag: see a doctor today")
     SYMPTOM = "symptom", _("Symptom")
     DRIVER = "driver", _("Foot driver or sign")
+    CONTEXT = "context", _("Context or history (acts only through escalation rules)")
 
 
 class QuestionGroup(models.TextChoices):
     SAFETY = "safety", _("Safety")
+    HISTORY = "history", _("Your health and how it started")
     HIP = "hip", _("Hip")
     GROIN = "groin", _("Groin")
     LEG = "leg", _("Leg")
@@ -44,6 +47,7 @@ class PainDuration(models.TextChoices):
 class Disposition(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency: call 111")
     SEE_DOCTOR_TODAY = "see_doctor_today", _("See a doctor today")
+    SEE_GP_SOON = "see_gp_soon", _("See a GP or physio within days")
     BOOK_ASSESSMENT = "book_assessment", _("Book an assessment")
     SELF_CARE = "self_care", _("Self-care for now")
 
@@ -145,6 +149,11 @@ class Question(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    why_we_ask = models.TextField(
+        _("why we ask"),
+        blank=True,
+        help_text=_("One or two plain sentences on why the answer matters; shown when the person asks."),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -189,6 +198,50 @@ class ConditionWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition} ← {self.question} ({self.weight})"
+
+
+class EscalationRule(models.Model):
+    """One rule deciding a result's disposition (the draft: publishing freezes the rules with the content).
+
+    Rules are tried most urgent disposition first, then by order; the first
+    whose conditions all hold decides. The conditions' vocabulary is
+    described in triage.escalation.
+    """
+
+    code = models.SlugField(
+        _("reason code"),
+        max_length=50,
+        unique=True,
+        help_text=_("Stable identifier reported in results and the API as the reason; do not change."),
+    )
+    disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Among rules with the same disposition, lower is tried first.")
+    )
+    conditions = models.JSONField(
+        _("conditions"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'All must hold, e.g. {"any_yes": ["cancer_history"], "age_at_least": 50}. Keys: any_yes, all_yes, '
+            "any_kind_yes, no_symptom, any_prompts_assessment, condition_suggested, intensity_at_least, "
+            "intensity_at_most, duration_in, age_at_least, not. Empty: always holds (the fallback)."
+        ),
+    )
+    reason = models.CharField(
+        _("why, in plain words"),
+        max_length=300,
+        help_text=_("One sentence the patient reads; {intensity} and {age} are filled in."),
+    )
+    source = models.CharField(_("source"), max_length=300, help_text=_("The guidance this rule comes from."))
+
+    class Meta:
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Clinic(models.Model):
@@ -264,6 +317,15 @@ class Submission(models.Model):
     pain_duration = models.CharField(_("pain duration"), max_length=20, choices=PainDuration.choices, blank=True)
     pain_intensity = models.PositiveSmallIntegerField(
         _("pain intensity"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    enjoyment_interference = models.PositiveSmallIntegerField(
+        _("interference with enjoyment of life"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    activity_interference = models.PositiveSmallIntegerField(
+        _("interference with general activity"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MinValueValidator(16), MaxValueValidator(110)]
     )
     clinic = models.ForeignKey(
         Clinic,
@@ -369,6 +431,18 @@ class Submission(models.Model):
                 name="pain_intensity_0_to_10",
             ),
             models.CheckConstraint(
+                condition=models.Q(enjoyment_interference__isnull=True) | models.Q(enjoyment_interference__lte=10),
+                name="enjoyment_interference_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(activity_interference__isnull=True) | models.Q(activity_interference__lte=10),
+                name="activity_interference_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True) | models.Q(age__gte=16, age__lte=110),
+                name="age_16_to_110",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(contact_consent=True)
                 | (models.Q(contact_name="") & models.Q(contact_email="") & models.Q(contact_phone="")),
                 name="contact_details_only_with_consent",
@@ -377,6 +451,15 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def peg(self) -> float | None:
+        """The PEG score (mean of pain, enjoyment and activity interference), or None unless all three were given."""
+        return peg_score(
+            pain_intensity=self.pain_intensity,
+            enjoyment=self.enjoyment_interference,
+            activity=self.activity_interference,
+        )
 
 
 class Suggestion(models.Model):

@@ -14,6 +14,8 @@ from . import scoring
 from .models import Disposition, Submission, Suggestion
 from .selectors import ruleset_from_content
 
+# A result at these levels came from a red flag or an escalation rule: the preview lists each the draft changes.
+RED_FLAG_LEVELS = (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY, Disposition.SEE_GP_SOON)
 PREVIEW_DEFAULT = 500
 PREVIEW_MAX = 5000
 
@@ -43,7 +45,7 @@ def ruleset_change_preview(*, draft_content: dict, last: int = PREVIEW_DEFAULT) 
     except ValueError as error:
         return RulesetPreview(0, 0, 0, [], [], problem=str(error))
     rows = Submission.objects.order_by("-created_at", "-pk").values_list(
-        "pk", "reference", "answers", "pain_duration", "pain_intensity", "disposition"
+        "pk", "reference", "answers", "pain_duration", "pain_intensity", "age", "disposition"
     )[:last]
     tops = dict(
         Suggestion.objects.filter(rank=1, submission_id__in=[r[0] for r in rows]).values_list(
@@ -54,12 +56,15 @@ def ruleset_change_preview(*, draft_content: dict, last: int = PREVIEW_DEFAULT) 
     top_changed = 0
     red_flag_changes = []
     compared = 0
-    for pk, reference, answers, duration, intensity, disposition in rows:
+    for pk, reference, answers, duration, intensity, age, disposition in rows:
         compared += 1
-        assessment = scoring.score(draft, scoring.Answers.from_mapping(answers or {}, duration or None, intensity))
+        # Age counts (a cancer history at 50 or over); interference never changes a disposition.
+        assessment = scoring.score(
+            draft, scoring.Answers.from_mapping(answers or {}, duration or None, intensity, age=age)
+        )
         if assessment.disposition != disposition:
             moves[(disposition, assessment.disposition)] += 1
-            if disposition in (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY):
+            if disposition in RED_FLAG_LEVELS:
                 red_flag_changes.append(ChangedCase(reference, pk, disposition, assessment.disposition))
         new_top = assessment.suggestions[0].slug if assessment.suggestions else None
         if new_top != tops.get(pk):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import scoring
-from .models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, Submission
+from .models import Clinic, Condition, ConditionWeight, EscalationRule, Question, RulesetVersion, Submission
 
 
 class NoPublishedRuleset(Exception):
@@ -28,6 +28,7 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
                 advice=q["advice"],
                 prompts_assessment=q["prompts_assessment"],
                 order=q["order"],
+                why_we_ask=q.get("why_we_ask", ""),
                 body_region=q.get("body_region", ""),
             )
             for q in content["questions"]
@@ -44,6 +45,22 @@ def ruleset_from_content(*, number: int, content: dict) -> scoring.Ruleset:
             )
             for c in content["conditions"]
         ),
+        # Absent from version 1, which is scored with scoring.LEGACY_RULES.
+        rules=None if "escalation_rules" not in content else escalation_rules_from_content(content),
+    )
+
+
+def escalation_rules_from_content(content: dict) -> tuple[scoring.EscalationRule, ...]:
+    return tuple(
+        scoring.EscalationRule(
+            code=r["code"],
+            disposition=r["disposition"],
+            when=r["conditions"],
+            reason=r["reason"],
+            source=r["source"],
+            order=r["order"],
+        )
+        for r in content.get("escalation_rules", ())
     )
 
 
@@ -91,6 +108,7 @@ def draft_content_get() -> dict:
                 "advice",
                 "prompts_assessment",
                 "order",
+                "why_we_ask",
                 "body_region",
             )
         ),
@@ -106,6 +124,9 @@ def draft_content_get() -> dict:
             }
             for c in Condition.objects.values("slug", "name", "summary", "clinic_care", "threshold", "order")
         ],
+        "escalation_rules": list(
+            EscalationRule.objects.values("order", "code", "disposition", "conditions", "reason", "source")
+        ),
     }
 
 
@@ -151,6 +172,8 @@ class SuggestedCondition:
     clinic_care: str
     score: float
     why: tuple[AnswerLine, ...]
+    # Its telling symptoms the person did not report: "less likely because".
+    against: tuple[AnswerLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,10 @@ class ResultPage:
     drivers: tuple[DriverLine, ...]
     reasons: tuple[AnswerLine, ...]
     clinics: tuple[Clinic, ...]
+    # Why this disposition, in one sentence (ruleset 2 on; empty for older results).
+    reason: str = ""
+    # Context answered yes with what it means for the person (e.g. ACC may cover an accident).
+    context_notes: tuple[DriverLine, ...] = ()
 
 
 DURATION_REASON_TEXT = "Pain that has lasted 6 weeks or more"
@@ -186,9 +213,15 @@ def result_page_get(*, submission: Submission) -> ResultPage:
         return AnswerLine(code, question.summary)
 
     scores = {s["slug"]: s for s in result.get("scores", [])}
+    said_yes = {code for code, value in submission.answers.items() if value}
     suggestions = []
     for slug in result.get("suggestions", []):
         condition = ruleset.condition(slug)
+        against = tuple(
+            line(code)
+            for code, _weight in condition.weights
+            if ruleset.by_code[code].kind == scoring.SYMPTOM and code not in said_yes
+        )
         suggestions.append(
             SuggestedCondition(
                 slug=slug,
@@ -197,13 +230,19 @@ def result_page_get(*, submission: Submission) -> ResultPage:
                 clinic_care=condition.clinic_care,
                 score=scores[slug]["score"],
                 why=tuple(line(code) for code, _weight in scores[slug]["matched"]),
+                against=against,
             )
         )
     drivers = tuple(
         DriverLine(code, ruleset.by_code[code].summary, ruleset.by_code[code].advice)
         for code in result.get("drivers", [])
     )
-    needs_clinic = submission.disposition in {scoring.DISPOSITION_BOOK_ASSESSMENT, scoring.DISPOSITION_SELF_CARE}
+    # After a GP or physiotherapist, the podiatry assessment can follow: the clinics are shown then too.
+    needs_clinic = submission.disposition in {
+        scoring.DISPOSITION_SEE_GP_SOON,
+        scoring.DISPOSITION_BOOK_ASSESSMENT,
+        scoring.DISPOSITION_SELF_CARE,
+    }
     if not needs_clinic:
         clinics: tuple[Clinic, ...] = ()
     elif submission.clinic is not None:
@@ -218,4 +257,10 @@ def result_page_get(*, submission: Submission) -> ResultPage:
         drivers=drivers,
         reasons=tuple(line(code) for code in result.get("assessment_reasons", [])),
         clinics=clinics,
+        reason=result.get("reason", ""),
+        context_notes=tuple(
+            DriverLine(code, ruleset.by_code[code].summary, ruleset.by_code[code].advice)
+            for code in result.get("context", [])
+            if code in ruleset.by_code and ruleset.by_code[code].advice
+        ),
     )

@@ -17,10 +17,10 @@ from audit.actor import SYSTEM, Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import scoring
+from . import escalation, scoring
 from .contact import ContactDetails
 from .models import ReviewStatus, RulesetVersion, Submission, Suggestion
-from .selectors import draft_content_get, ruleset_from_content
+from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
 from .signals import submission_created
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
@@ -49,6 +49,13 @@ def assessment_record(assessment: scoring.Assessment) -> dict:
         "drivers": list(assessment.drivers),
         "assessment_reasons": list(assessment.assessment_reasons),
         "suggestions": [s.slug for s in assessment.suggestions],
+        # Ruleset 2 on: the rule that decided, its sentence, what met it, and the PEG score.
+        "rule": assessment.rule,
+        "reason": assessment.reason,
+        "reasons": list(assessment.reasons),
+        "context": list(assessment.context),
+        "peg": assessment.peg,
+        "acc_possible": assessment.acc_possible,
         "scores": [
             {
                 "slug": s.slug,
@@ -69,13 +76,26 @@ def submission_build(
     answers: Mapping[str, bool],
     pain_duration: str = "",
     pain_intensity: int | None = None,
+    age: int | None = None,
+    enjoyment_interference: int | None = None,
+    activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
 ) -> tuple[Submission, scoring.Assessment]:
     """Score the answers and build (but do not save) the submission."""
-    assessment = scoring.score(ruleset, scoring.Answers.from_mapping(answers, pain_duration or None, pain_intensity))
+    assessment = scoring.score(
+        ruleset,
+        scoring.Answers.from_mapping(
+            answers,
+            pain_duration or None,
+            pain_intensity,
+            age=age,
+            enjoyment_interference=enjoyment_interference,
+            activity_interference=activity_interference,
+        ),
+    )
     contact = contact or ContactDetails()
     consent = bool(contact.name or contact.email or contact.phone)
     submission = Submission(
@@ -85,6 +105,9 @@ def submission_build(
         answers=dict(answers),
         pain_duration=pain_duration or "",
         pain_intensity=pain_intensity,
+        age=age,
+        enjoyment_interference=enjoyment_interference,
+        activity_interference=activity_interference,
         clinic_id=clinic_id,
         contact_consent=consent,
         # The consent box is ticked on the last step, submitted with this request.
@@ -118,6 +141,9 @@ def submission_create(
     answers: Mapping[str, bool],
     pain_duration: str = "",
     pain_intensity: int | None = None,
+    age: int | None = None,
+    enjoyment_interference: int | None = None,
+    activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
     idempotency_key: str | None = None,
@@ -134,6 +160,9 @@ def submission_create(
         answers=answers,
         pain_duration=pain_duration,
         pain_intensity=pain_intensity,
+        age=age,
+        enjoyment_interference=enjoyment_interference,
+        activity_interference=activity_interference,
         clinic_id=clinic_id,
         contact=contact,
         idempotency_key=idempotency_key,
@@ -169,10 +198,13 @@ RED_FLAG_KEEPS = {
 def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
     """Why publishing ``draft`` would stop a red flag sending people to emergency / a doctor today.
 
-    Any "yes" to an emergency question means emergency, and to a doctor-today
-    question means a doctor today (see triage.scoring), so keeping every
-    published red-flag question, at the same or a more urgent kind, keeps
-    every red-flag case where it was.
+    Two checks. Questions: every published red-flag question must stay, at
+    the same or a more urgent kind (the rules send a "yes" to any emergency or
+    doctor-today question there by kind). Escalation rules: every published
+    rule at emergency, see a doctor today or see a GP soon must stay, at the
+    same or a more urgent disposition, holding for at least the same answers
+    (triage.escalation.rule_weakenings). A version published before rules
+    existed is compared with the rules it was scored by (scoring.LEGACY_RULES).
     """
     draft_kinds = {q["code"]: q["kind"] for q in draft["questions"]}
     problems = []
@@ -185,6 +217,10 @@ def red_flag_problems(*, published: dict, draft: dict) -> list[str]:
             problems.append(f"red-flag question {question['code']!r} has been removed")
         elif kind not in keeps:
             problems.append(f"red-flag question {question['code']!r} would change from {question['kind']} to {kind}")
+    published_rules = (
+        escalation_rules_from_content(published) if "escalation_rules" in published else scoring.LEGACY_RULES
+    )
+    problems += escalation.rule_weakenings(published=published_rules, draft=escalation_rules_from_content(draft))
     return problems
 
 

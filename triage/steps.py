@@ -23,8 +23,9 @@ SAFETY = Step(
     "safety",
     "Safety questions",
     "First, these check for signs that need a doctor rather than a podiatrist. "
-    "Answer each one, even if it seems unlikely.",
-    (scoring.EMERGENCY, scoring.DOCTOR_TODAY),
+    'Answer each one, even if it seems unlikely. Open "Why we ask" under a question to see why it matters.',
+    # Red flags, then context (a cancer history, an accident) that acts only through the escalation rules.
+    scoring.SAFETY_KINDS,
 )
 SYMPTOMS = Step(
     "symptoms",

@@ -41,6 +41,19 @@ def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
     return tuple(groups)
 
 
+def summary_why_we_ask(*, submission: Submission) -> tuple[tuple[str, str], ...]:
+    """Why we ask, for the answers that decided the result: (plain summary, why), in question order.
+
+    Only those, so the summary stays on one page: the answers the deciding
+    rule looked at, the red flags and the context the person reported.
+    """
+    ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
+    result = submission.result
+    codes = {*result.get("reasons", [])[1:], *result.get("red_flags", []), *result.get("context", [])}
+    asked = [ruleset.by_code[code] for code in codes if code in ruleset.by_code]
+    return tuple((q.summary, q.why_we_ask) for q in sorted(asked, key=lambda q: q.order) if q.why_we_ask)
+
+
 def summary_pdf(*, submission: Submission) -> bytes:
     """The one-page PDF summary of a stored result."""
     # Imported here: WeasyPrint loads its native libraries on import, which
@@ -51,6 +64,7 @@ def summary_pdf(*, submission: Submission) -> bytes:
         "submission": submission,
         "result": selectors.result_page_get(submission=submission),
         "answer_groups": summary_answers(submission=submission),
+        "why_we_ask": summary_why_we_ask(submission=submission),
         "feet_title": FEET.title,
         "disposition_label": Disposition(submission.disposition).label,
         "duration_label": PainDuration(submission.pain_duration).label if submission.pain_duration else "",

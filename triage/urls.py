@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/delete/$", views.result_delete, name="result_delete"),
     path("deleted/", views.result_deleted, name="result_deleted"),
     path("privacy/", views.privacy, name="privacy"),
+    path("adults-only/", views.adults_only, name="adults_only"),
     re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/summary\.pdf$", views.result_pdf, name="result_pdf"),
 ]

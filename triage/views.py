@@ -31,11 +31,21 @@ RUN_ID_KEY = "run_id"
 NOTICE_VERSION_KEY = "privacy_notice_version"
 RESULT_TOKENS_SESSION_KEY = selectors.RESULT_TOKENS_SESSION_KEY
 MAX_RESULTS_PER_SESSION = 20
+UNDER_16_SESSION_KEY = "triage_under_16"
+# Dispositions that end the questionnaire after the safety step, and that a rate-limited page still gives.
+URGENT_DISPOSITIONS = frozenset({scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY})
 
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/landing.html")
+
+
+@require_safe
+def adults_only(request: HttpRequest) -> HttpResponse:
+    """Under 16: where to go instead (and, if their answers were urgent, what to do now). Nothing was stored."""
+    disposition = request.session.get(UNDER_16_SESSION_KEY) or None
+    return render(request, "triage/under_16.html", {"disposition": disposition})
 
 
 @require_safe
@@ -191,12 +201,22 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         return super().process_step(form)
 
     def render_next_step(self, form, **kwargs) -> HttpResponse:
-        """After the safety step, any red flag ends the questionnaire at once."""
-        if self.steps.current == SAFETY and form.yes_codes():
-            response = self._store(answers=form.answers())
-            if response.status_code == 302:
+        """After the safety step: under 16, the page saying where to go instead (nothing stored);
+        answers that already mean emergency or a doctor today end the questionnaire at once."""
+        if self.steps.current == SAFETY:
+            age = form.cleaned_data.get("age")
+            assessment = scoring.score(self.ruleset, scoring.Answers.from_mapping(form.answers(), age=age))
+            urgent = assessment.disposition in URGENT_DISPOSITIONS
+            if form.is_under_16():
                 self.storage.reset()
-            return response
+                # Nothing is stored for a child; the next page still says what to do now if it is urgent.
+                self.request.session[UNDER_16_SESSION_KEY] = assessment.disposition if urgent else ""
+                return redirect("triage:adults_only")
+            if urgent:
+                response = self._store(answers=form.answers(), age=age)
+                if response.status_code == 302:
+                    self.storage.reset()
+                return response
         return super().render_next_step(form, **kwargs)
 
     def render_done(self, form, **kwargs) -> HttpResponse:
@@ -221,8 +241,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         clinic_id, contact = form_dict[CONTACT].contact()
         return self._store(
             answers=answers,
+            age=form_dict[SAFETY].cleaned_data.get("age"),
             pain_duration=duration["pain_duration"],
             pain_intensity=duration["pain_intensity"],
+            enjoyment_interference=duration["enjoyment_interference"],
+            activity_interference=duration["activity_interference"],
             clinic_id=clinic_id,
             contact=contact,
         )
@@ -250,9 +273,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """
         assessment = scoring.score(
             self.ruleset,
-            scoring.Answers.from_mapping(fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity")),
+            scoring.Answers.from_mapping(
+                fields["answers"], fields.get("pain_duration"), fields.get("pain_intensity"), age=fields.get("age")
+            ),
         )
-        urgent = assessment.disposition in {scoring.DISPOSITION_EMERGENCY, scoring.DISPOSITION_SEE_DOCTOR_TODAY}
+        urgent = assessment.disposition in URGENT_DISPOSITIONS
         response = render(
             self.request,
             "429.html",

@@ -57,6 +57,15 @@ class SubmissionReview:
     scores: tuple[ScoreRow, ...]
     drivers: tuple[str, ...]
     reasons: tuple[str, ...]
+    age: int | None = None
+    enjoyment_interference: int | None = None
+    activity_interference: int | None = None
+    peg: float | None = None
+    # The escalation rule's sentence and code that decided the disposition (ruleset 2 on; empty before).
+    reason: str = ""
+    rule: str = ""
+    # Context the patient reported (a cancer history, an accident), in words.
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,13 @@ def submission_review_get(*, submission: Submission) -> SubmissionReview:
         pain_duration=PainDuration(submission.pain_duration).label if submission.pain_duration else "",
         pain_intensity=submission.pain_intensity,
         red_flags=tuple(summary(code) for code in result.get("red_flags", [])),
+        age=submission.age,
+        enjoyment_interference=submission.enjoyment_interference,
+        activity_interference=submission.activity_interference,
+        peg=submission.peg,
+        reason=result.get("reason", ""),
+        rule=result.get("rule", ""),
+        context=tuple(summary(code) for code in result.get("context", [])),
         scores=tuple(scores),
         drivers=tuple(summary(code) for code in result.get("drivers", [])),
         reasons=tuple(summary(code) for code in result.get("assessment_reasons", [])),

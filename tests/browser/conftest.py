@@ -39,7 +39,7 @@ def _allow_sync_db_beside_playwright() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _clinical_content(transactional_db) -> None:
-    """The seeded questions, conditions, clinics and ruleset v1, present for every browser test.
+    """The seeded questions, conditions, clinics and rulesets 1 and 2, present for every browser test.
 
     A live-server test runs outside a transaction, so the database is flushed
     after it, taking the data migration's content with it. Serialized

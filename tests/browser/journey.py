@@ -43,7 +43,8 @@ STEP_TITLES = {
 
 
 def step_codes(step: str) -> list[str]:
-    kinds = {"safety": ("emergency", "doctor_today"), "symptoms": ("symptom",), "feet": ("driver",)}[step]
+    # The safety step asks the red flags, then context (a cancer history, an accident: issue 11).
+    kinds = {"safety": ("emergency", "doctor_today", "context"), "symptoms": ("symptom",), "feet": ("driver",)}[step]
     return [q.code for q in ruleset_get().questions_of_kind(*kinds)]
 
 
@@ -74,7 +75,8 @@ def run(page: Page, plan: Plan) -> None:
     start(page)
     answer_yes_no(page, "safety", plan.yes)
     continue_(page)
-    if plan.yes & set(step_codes("safety")):
+    red_flags = {q.code for q in ruleset_get().questions_of_kind("emergency", "doctor_today")}
+    if plan.yes & red_flags:
         page.wait_for_url("**/result/**")
         return
     for step in ("symptoms", "feet"):

@@ -46,7 +46,7 @@ def staff_groups() -> None:
     if not Group.objects.filter(name="Reception").exists():
         for name, function in (
             ("0002_clinician_and_content_editor_groups", "create_groups"),
-            ("0004_reception_group", "grant"),
+            ("0005_reception_group", "grant"),
         ):
             getattr(importlib.import_module(f"review.migrations.{name}"), function)(django_apps, None)
 

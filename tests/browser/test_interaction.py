@@ -115,15 +115,16 @@ def test_the_pain_scale_has_labelled_ends_and_works_with_arrow_keys(page: Page):
     continue_(page)
     answer_yes_no(page, "feet", frozenset())
     continue_(page)
-    scale = page.get_by_role("group", name="How bad is the pain on a typical day?")
+    # PEG item 1's wording (issue 11): average pain over the past week.
+    scale = page.get_by_role("group", name="On average over the past week, how bad has your pain been?")
     expect(scale).to_have_accessible_description("0 means no pain at all. 10 means the worst pain you can imagine.")
     expect(page.get_by_text("0: no pain")).to_be_visible()
     expect(page.get_by_text("10: worst pain imaginable")).to_be_visible()
-    page.get_by_role("radio", name="0", exact=True).focus()
+    scale.get_by_role("radio", name="0", exact=True).focus()
     page.keyboard.press("Space")
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-    expect(page.get_by_role("radio", name="4", exact=True)).to_be_checked()
+    expect(scale.get_by_role("radio", name="4", exact=True)).to_be_checked()
 
 
 def test_the_body_diagram_ticks_and_clears_the_matching_questions(page: Page):
@@ -150,7 +151,9 @@ def test_the_body_diagram_ticks_and_clears_the_matching_questions(page: Page):
 
     body_map.get_by_role("button", name="Outside of the hip").focus()
     page.keyboard.press("Space")
-    expect(page.locator("input[name='symptoms-outer_hip_tenderness'][value='yes']")).to_be_checked()
+    # Only where it hurts (issue 11): the pressing test stays a question the person answers.
+    expect(page.locator("input[name='symptoms-outer_hip_pain'][value='yes']")).to_be_checked()
+    expect(page.locator("input[name='symptoms-outer_hip_tenderness'][value='yes']")).not_to_be_checked()
 
     choose(page, "symptoms-groin_pain", "no")  # answering the question updates the figure
     expect(body_map.get_by_role("button", name="Groin")).to_have_attribute("aria-pressed", "false")

@@ -51,7 +51,7 @@ def test_reception_sees_the_call_list_without_suggestions_or_pain(reception_clie
     response = reception_client.get(CHANGELIST)
     assert response.status_code == 200
     page = response.content.decode()
-    assert submission.reference in page and "ff-badge-book_assessment" in page
+    assert submission.reference in page and f"ff-badge-{submission.disposition}" in page
     assert "Sciatica" not in page and "column-top_suggestion" not in page and "column-pain" not in page
     assert "suggested condition" not in page  # the filter by suggestion reads the scores
 

@@ -36,7 +36,7 @@ def test_the_long_email_is_well_formed_and_over_the_limit():
 def _wizard_contact_step(client, ruleset: scoring.Ruleset, contact: dict[str, str]):
     client.get(reverse("triage:check") + "?reset=1")
     kinds = {
-        "safety": (scoring.EMERGENCY, scoring.DOCTOR_TODAY),
+        "safety": scoring.SAFETY_KINDS,
         "symptoms": (scoring.SYMPTOM,),
         "feet": (scoring.DRIVER,),
     }

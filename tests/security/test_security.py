@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.actor import client_ip
 from tests.conftest import all_answers
-from tests.triage.test_views import RED_FLAGS, answer_steps, post_step, step_url
+from tests.triage.test_views import SAFETY_STEP, answer_steps, post_step, step_url
 from triage import ratelimit
 from triage.models import Submission
 
@@ -68,7 +68,7 @@ def test_no_template_has_inline_script_or_style():
 def test_forms_refuse_a_post_without_a_csrf_token_with_a_friendly_page(db_ruleset):
     client = Client(enforce_csrf_checks=True)
     client.get(reverse("triage:check") + "?reset=1")
-    response = post_step(client, "safety", all_answers(db_ruleset, RED_FLAGS))
+    response = post_step(client, "safety", all_answers(db_ruleset, SAFETY_STEP))
     assert response.status_code == 403
     assert "Your page was out of date" in response.content.decode()
     assert Submission.objects.count() == 0
@@ -169,7 +169,7 @@ def test_too_many_submissions_get_a_friendly_429_and_keep_the_answers(redis_cach
 
 def test_a_rate_limited_red_flag_still_says_what_to_do_now(redis_cache, start, db_ruleset, settings):
     settings.TRIAGE_SUBMISSION_RATE_LIMIT = (0, 3600)
-    response = post_step(start, "safety", all_answers(db_ruleset, RED_FLAGS, {"saddle_numbness"}))
+    response = post_step(start, "safety", all_answers(db_ruleset, SAFETY_STEP, {"saddle_numbness"}))
     assert response.status_code == 429
     page = response.content.decode()
     assert "Call 111 now" in page

@@ -20,7 +20,8 @@ from triage.models import Submission
 
 pytestmark = pytest.mark.django_db
 
-RED_FLAGS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+# The safety step asks red flags, then context (issue 11).
+SAFETY_STEP = scoring.SAFETY_KINDS
 JUNK_1_8_MB = "x" * (1_800_000)
 
 
@@ -29,7 +30,7 @@ def step_url(step: str) -> str:
 
 
 def safety_post(ruleset, *, yes: set[str] = frozenset(), **extra: str) -> dict[str, str]:
-    data = {f"safety-{code}": value for code, value in all_answers(ruleset, RED_FLAGS, yes).items()}
+    data = {f"safety-{code}": value for code, value in all_answers(ruleset, SAFETY_STEP, yes).items()}
     data["self_check_wizard-current_step"] = "safety"
     data.update(extra)
     return data
@@ -73,13 +74,13 @@ def test_junk_fields_within_the_cap_are_not_stored_and_the_session_row_stays_sma
     response = started.post(step_url("safety"), body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
     stored = started.session["wizard_self_check_wizard"]["step_data"]["safety"]
-    expected = {f"safety-{q.code}" for q in db_ruleset.questions_of_kind(*RED_FLAGS)}
+    expected = {f"safety-{q.code}" for q in db_ruleset.questions_of_kind(*SAFETY_STEP)}
     assert set(stored) == expected | {"self_check_wizard-current_step"}
     assert session_row_size(started) < 2048
 
 
 def test_a_repeated_answer_key_is_stored_once(started, db_ruleset):
-    code = db_ruleset.questions_of_kind(*RED_FLAGS)[0].code
+    code = db_ruleset.questions_of_kind(*SAFETY_STEP)[0].code
     body = urlencode(safety_post(db_ruleset)) + f"&safety-{code}=no" * 900
     assert len(body) < settings.PATIENT_MAX_BODY_BYTES
     response = started.post(step_url("safety"), body, content_type="application/x-www-form-urlencoded")

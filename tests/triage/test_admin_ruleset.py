@@ -80,7 +80,7 @@ def test_a_ruleset_that_weakens_a_red_flag_cannot_be_published(db_ruleset, kind,
 
 def test_removing_a_red_flag_question_is_refused(db_ruleset):
     code = first_code(db_ruleset, scoring.EMERGENCY)
-    published = RulesetVersion.objects.get(number=1).content
+    published = RulesetVersion.objects.get(number=2).content
     draft = {**published, "questions": [q for q in published["questions"] if q["code"] != code]}
     assert red_flag_problems(published=published, draft=draft) == [f"red-flag question {code!r} has been removed"]
 
@@ -91,8 +91,9 @@ def test_the_publish_page_shows_the_preview_and_publishes(editor_client, db_rule
     assert "What would change: the last 1 submissions re-scored" in content
     assert 'value="Publish"' in content
     response = editor_client.post(PUBLISH, {"note": "Tweak"}, follow=True)
-    assert "Published ruleset v2" in response.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.PUBLISH, target="v2").exists()
+    # Version 2 is the second ruleset seeded by migration (issue 11): this publish makes version 3.
+    assert "Published ruleset v3" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.PUBLISH, target="v3").exists()
 
 
 def test_the_publish_page_refuses_a_draft_that_weakens_a_red_flag(editor_client, db_ruleset):
@@ -104,7 +105,7 @@ def test_the_publish_page_refuses_a_draft_that_weakens_a_red_flag(editor_client,
     assert 'value="Publish"' not in content
     response = editor_client.post(PUBLISH, {"note": "sneaky"}, follow=True)
     assert "Not published" in response.content.decode()
-    assert not RulesetVersion.objects.filter(number=2).exists()
+    assert not RulesetVersion.objects.filter(number=3).exists()
 
 
 def test_a_bad_preview_size_falls_back_to_the_default(editor_client, db_ruleset):

@@ -43,7 +43,7 @@ def test_clinician_examples_through_the_command(monkeypatch, capsys, case):
     code, out, err = run_assess(monkeypatch, capsys, json.dumps(request))
     assert (code, err) == (0, "")
     result = json.loads(out)
-    assert set(result) == {"disposition", "conditions", "drivers", "red_flags"}
+    assert set(result) == {"disposition", "conditions", "drivers", "red_flags", "peg", "acc_possible", "reasons"}
     assert result["disposition"] == case["disposition"]
     if "top" in case:
         assert result["conditions"][0]["slug"] == case["top"]
@@ -69,23 +69,42 @@ def test_output_lists_suggested_conditions_highest_first_with_why(monkeypatch, c
         "name": "Sciatica and nerve-related pain",
         "score": 0.778,
         "matched": ["radiating_leg_pain", "tingling_numbness_burning", "low_back_buttock_pain"],
+        "against": ["worse_prolonged_standing_walking"],
     }
     assert result["red_flags"] == [] and result["drivers"] == []
 
 
 @pytest.mark.django_db
 def test_red_flags_are_listed(monkeypatch, capsys):
-    _, out, _ = run_assess(monkeypatch, capsys, '{"answers": {"cancer_history": true, "major_trauma": true}}')
+    _, out, _ = run_assess(monkeypatch, capsys, '{"answers": {"night_pain_unrelenting": true, "major_trauma": true}}')
     result = json.loads(out)
     assert result["disposition"] == "emergency"
-    assert result["red_flags"] == ["major_trauma", "cancer_history"]
+    assert result["red_flags"] == ["major_trauma", "night_pain_unrelenting"]
+    assert result["reasons"] == ["emergency_sign", "major_trauma"]
+
+
+@pytest.mark.django_db
+def test_a_cancer_history_is_context_for_the_rules_not_a_red_flag_of_its_own(monkeypatch, capsys):
+    # Ruleset 2 (issue 11) moved it out of the doctor-today questions into the escalation rules.
+    _, out, _ = run_assess(monkeypatch, capsys, '{"answers": {"cancer_history": true}}')
+    result = json.loads(out)
+    assert (result["disposition"], result["red_flags"]) == ("see_gp_soon", [])
+    assert result["reasons"] == ["cancer_alone", "cancer_history"]
 
 
 @pytest.mark.django_db
 def test_empty_answers_are_allowed_and_optional_fields_may_be_left_out(monkeypatch, capsys):
     code, out, _ = run_assess(monkeypatch, capsys, '{"answers": {}}')
     assert code == 0
-    assert json.loads(out) == {"disposition": "self_care", "conditions": [], "drivers": [], "red_flags": []}
+    assert json.loads(out) == {
+        "disposition": "self_care",
+        "conditions": [],
+        "drivers": [],
+        "red_flags": [],
+        "peg": None,
+        "acc_possible": False,
+        "reasons": ["nothing_urgent"],
+    }
 
 
 @pytest.mark.django_db
@@ -122,7 +141,22 @@ BAD_INPUTS = [
     ("intensity-negative", b'{"answers": {}, "pain_intensity": -1}', "'pain_intensity' must be a whole number"),
     ("intensity-fraction", b'{"answers": {}, "pain_intensity": 2.5}', "'pain_intensity' must be a whole number"),
     ("intensity-string", b'{"answers": {}, "pain_intensity": "5"}', "'pain_intensity' must be a whole number"),
-    ("unknown-field", b'{"answers": {}, "age": 40}', "unknown field 'age'"),
+    ("unknown-field", b'{"answers": {}, "weight": 40}', "unknown field 'weight'"),
+    ("age-under-16", b'{"answers": {}, "age": 15}', "'age' must be a whole number of years from 16 to 110"),
+    ("age-over-110", b'{"answers": {}, "age": 111}', "'age' must be a whole number of years from 16 to 110"),
+    ("age-fraction", b'{"answers": {}, "age": 40.5}', "'age' must be a whole number of years"),
+    ("age-string", b'{"answers": {}, "age": "40"}', "'age' must be a whole number of years"),
+    ("age-boolean", b'{"answers": {}, "age": true}', "'age' must be a whole number of years"),
+    (
+        "enjoyment-too-high",
+        b'{"answers": {}, "enjoyment_interference": 11}',
+        "'enjoyment_interference' must be a whole number from 0 to 10",
+    ),
+    (
+        "activity-negative",
+        b'{"answers": {}, "activity_interference": -1}',
+        "'activity_interference' must be a whole number from 0 to 10",
+    ),
 ]
 
 

@@ -1,6 +1,11 @@
-"""The seeded clinical content: complete, consistent, published, reversible."""
+"""The seeded clinical content: complete, consistent, published, reversible.
+
+The draft is ruleset 2 (issue 11: triage/migrations/0008_second_ruleset.py) on top of the seed (0002).
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 from django.apps import apps
@@ -10,12 +15,16 @@ from triage import scoring, selectors
 from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion
 
 pytestmark = pytest.mark.django_db
+SECOND = importlib.import_module("triage.migrations.0008_second_ruleset")
 
 CODES = {
-    "emergency": {"saddle_numbness", "bladder_bowel_change", "progressive_leg_weakness", "major_trauma"},
-    "doctor_today": {"fever_unwell", "cancer_history", "unexplained_weight_loss", "night_pain_unrelenting"},
+    "emergency": {
+        "saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "progressive_leg_weakness", "major_trauma",
+    },
+    "doctor_today": {"fever_unwell", "unexplained_weight_loss", "night_pain_unrelenting"},
+    "context": {"cancer_history", "accident_onset"},
     "symptom": {
-        "pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness", "groin_pain",
+        "outer_hip_pain", "pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness", "groin_pain",
         "clicking_catching", "pain_deep_flexion_twisting", "radiating_leg_pain", "tingling_numbness_burning",
         "worse_prolonged_standing_walking", "low_back_buttock_pain", "difficulty_bending_twisting_standing",
         "pelvic_instability",
@@ -33,6 +42,7 @@ def test_every_question_code_is_seeded_with_its_kind_and_words():
     for question in Question.objects.all():
         assert question.text.endswith("?")
         assert question.summary
+        assert question.why_we_ask, f"{question.code} says why it is asked"
         if question.kind == scoring.DRIVER:
             assert question.advice and question.prompts_assessment
 
@@ -54,7 +64,7 @@ def test_four_conditions_with_plain_words_and_weights_on_their_telling_symptoms(
         "si-joint",
     }
     telling = {
-        "hip-bursitis": {"pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness"},
+        "hip-bursitis": {"outer_hip_pain", "pain_lying_on_side", "pain_walking_running_stairs", "outer_hip_tenderness"},
         "hip-impingement": {"groin_pain", "clicking_catching", "pain_deep_flexion_twisting"},
         "sciatica": {"radiating_leg_pain", "tingling_numbness_burning", "worse_prolonged_standing_walking"},
         "si-joint": {"low_back_buttock_pain", "difficulty_bending_twisting_standing", "pelvic_instability"},
@@ -78,20 +88,38 @@ def test_six_clinics_with_no_invented_contact_details():
     assert all(c[2:] == ("", "", "") for c in clinics)
 
 
-def test_ruleset_version_1_is_published_and_matches_the_draft():
-    version = RulesetVersion.objects.get()
-    assert version.number == 1
-    assert version.content == selectors.draft_content_get()
+def test_ruleset_version_2_is_published_and_matches_the_draft_with_version_1_kept_as_it_was():
+    assert list(RulesetVersion.objects.values_list("number", flat=True)) == [2, 1]
+    assert RulesetVersion.objects.get(number=2).content == selectors.draft_content_get()
     ruleset = selectors.ruleset_get()
-    assert ruleset.version == 1
+    assert ruleset.version == 2
     assert len(ruleset.questions) == sum(len(codes) for codes in CODES.values())
+    first = RulesetVersion.objects.get(number=1).content
+    assert "escalation_rules" not in first and len(first["questions"]) == 27
+    assert selectors.ruleset_get_version(number=1).rules is None  # scored with scoring.LEGACY_RULES
 
 
-def test_the_seed_migration_reverses_cleanly_and_applies_again():
+def test_every_escalation_rule_has_a_reason_and_a_source():
+    rules = selectors.ruleset_get().rules
+    assert len(rules) == len(SECOND.RULES)
+    for rule in rules:
+        assert rule.reason.startswith("Because ") and rule.reason.endswith(".")
+        assert rule.source
+
+
+def test_the_seed_and_second_ruleset_migrations_reverse_cleanly_and_apply_again():
+    SECOND.unpublish_second_ruleset(apps, None)
+    assert list(RulesetVersion.objects.values_list("number", flat=True)) == [1]
+    assert Question.objects.get(code="cancer_history").kind == scoring.DOCTOR_TODAY
+    draft = selectors.draft_content_get()
+    assert all(question.pop("why_we_ask") == "" for question in draft["questions"])
+    assert draft["escalation_rules"] == []
+    del draft["escalation_rules"]
+    assert RulesetVersion.objects.get().content == draft
     SEED.unseed(apps, None)
     assert not Question.objects.exists()
     assert not Condition.objects.exists() and not ConditionWeight.objects.exists()
     assert not Clinic.objects.exists() and not RulesetVersion.objects.exists()
     content_seed(apps)
-    assert Question.objects.count() == 27 and Condition.objects.count() == 4 and Clinic.objects.count() == 6
-    assert RulesetVersion.objects.get().content == selectors.draft_content_get()
+    assert Question.objects.count() == 30 and Condition.objects.count() == 4 and Clinic.objects.count() == 6
+    assert RulesetVersion.objects.get(number=2).content == selectors.draft_content_get()

@@ -17,16 +17,22 @@ def test_seed_demo_creates_varied_submissions_scored_by_the_real_scoring(db_rule
     submissions = list(Submission.objects.prefetch_related("suggestions"))
     assert len(submissions) == 300
     dispositions = Counter(s.disposition for s in submissions)
-    assert set(dispositions) == {"emergency", "see_doctor_today", "book_assessment", "self_care"}
+    assert set(dispositions) == {"emergency", "see_doctor_today", "see_gp_soon", "book_assessment", "self_care"}
     assert len({s.reference for s in submissions}) == 300
     for submission in submissions[:50]:
         expected = scoring.score(
             db_ruleset,
             scoring.Answers.from_mapping(
-                submission.answers, submission.pain_duration or None, submission.pain_intensity
+                submission.answers,
+                submission.pain_duration or None,
+                submission.pain_intensity,
+                age=submission.age,
+                enjoyment_interference=submission.enjoyment_interference,
+                activity_interference=submission.activity_interference,
             ),
         )
         assert submission.disposition == expected.disposition
+        assert submission.result["peg"] == expected.peg == submission.peg
         assert [s.condition_id for s in submission.suggestions.all()] == [s.slug for s in expected.suggestions]
 
 

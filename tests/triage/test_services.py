@@ -30,7 +30,7 @@ def test_a_submission_stores_structured_answers_and_the_result_as_computed(db_ru
     submission.refresh_from_db()
     assert submission.answers == {"groin_pain": True, "clicking_catching": True, "saddle_numbness": False}
     assert submission.disposition == "book_assessment"
-    assert submission.ruleset_version_id == 1
+    assert submission.ruleset_version_id == 2
     assert submission.result["suggestions"] == ["hip-impingement"]
     scores = {s["slug"]: s for s in submission.result["scores"]}
     assert scores["hip-impingement"]["matched"] == [["groin_pain", 3], ["clicking_catching", 3]]
@@ -46,18 +46,19 @@ def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset
     services.ruleset_publish(note="test", actor=SYSTEM)
     before.refresh_from_db()
     assert (before.result, list(before.suggestions.values_list("condition_id", "score"))) == stored
-    assert before.ruleset_version_id == 1
-    # The page for the old result still uses the words of version 1.
+    assert before.ruleset_version_id == 2
+    # The page for the old result still uses the words of version 2 (the one it was scored with).
     page = selectors.result_page_get(submission=Submission.objects.select_related("ruleset_version").get())
     assert page.suggestions[0].why[0].summary == "Pain in the groin or the front of the hip"
 
 
 def test_publishing_makes_a_new_version_that_new_submissions_use(db_ruleset):
-    version = services.ruleset_publish(note="second", actor=SYSTEM)
-    assert version.number == 2
+    # Versions 1 and 2 are seeded by migrations (2: issue 11's second ruleset).
+    version = services.ruleset_publish(note="third", actor=SYSTEM)
+    assert version.number == 3
     ruleset = selectors.ruleset_get()
-    assert ruleset.version == 2
-    assert create(ruleset, {}).ruleset_version_id == 2
+    assert ruleset.version == 3
+    assert create(ruleset, {}).ruleset_version_id == 3
 
 
 def test_publishing_is_audited_whoever_calls_it(db_ruleset):
@@ -72,7 +73,7 @@ def test_publishing_an_inconsistent_draft_is_refused(db_ruleset):
     )
     with pytest.raises(ValueError, match="red flag"):
         services.ruleset_publish(actor=SYSTEM)
-    assert RulesetVersion.objects.count() == 1
+    assert RulesetVersion.objects.count() == 2
     assert not AuditEvent.objects.exists()
 
 

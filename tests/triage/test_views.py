@@ -12,7 +12,8 @@ from triage.models import Clinic, Submission
 pytestmark = pytest.mark.django_db
 
 STEPS = ["safety", "symptoms", "feet", "duration", "contact"]
-RED_FLAGS = (scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+# The safety step: red flags, then context (a cancer history, an accident: issue 11).
+SAFETY_STEP = scoring.SAFETY_KINDS
 
 
 def step_url(step: str) -> str:
@@ -36,7 +37,7 @@ def answer_steps(client, ruleset, *, yes=(), duration="under_6_weeks", intensity
     """Answer each step in turn; returns the last response."""
     yes = set(yes)
     data = {
-        "safety": all_answers(ruleset, RED_FLAGS, yes),
+        "safety": all_answers(ruleset, SAFETY_STEP, yes),
         "symptoms": all_answers(ruleset, (scoring.SYMPTOM,), yes),
         "feet": all_answers(ruleset, (scoring.DRIVER,), yes),
         "duration": {"pain_duration": duration, "pain_intensity": intensity},
@@ -79,7 +80,7 @@ def test_each_step_shows_its_questions_and_progress(start, db_ruleset):
 
 
 def test_an_unanswered_question_is_named_in_an_error_summary(start, db_ruleset):
-    data = all_answers(db_ruleset, RED_FLAGS)
+    data = all_answers(db_ruleset, SAFETY_STEP)
     del data["fever_unwell"]
     response = post_step(start, "safety", data)
     assert response.status_code == 200
@@ -91,16 +92,17 @@ def test_an_unanswered_question_is_named_in_an_error_summary(start, db_ruleset):
 
 
 @pytest.mark.parametrize(
-    "code", ["saddle_numbness", "bladder_bowel_change", "progressive_leg_weakness", "major_trauma"]
+    "code",
+    ["saddle_numbness", "bladder_bowel_change", "both_legs_symptoms", "progressive_leg_weakness", "major_trauma"],
 )
 def test_an_emergency_flag_ends_the_questionnaire_at_once(start, db_ruleset, code):
-    response = post_step(start, "safety", all_answers(db_ruleset, RED_FLAGS, {code}))
+    response = post_step(start, "safety", all_answers(db_ruleset, SAFETY_STEP, {code}))
     submission = Submission.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("triage:result", kwargs={"token": submission.token})
     assert submission.disposition == "emergency"
     assert submission.answers[code] is True
-    assert set(submission.answers) == {q.code for q in db_ruleset.questions_of_kind(*RED_FLAGS)}
+    assert set(submission.answers) == {q.code for q in db_ruleset.questions_of_kind(*SAFETY_STEP)}
     page = start.get(response["Location"]).content.decode()
     assert page.index("Call 111") < page.index("Why we are saying this")
     assert "gait and biomechanical assessment" not in page
@@ -108,11 +110,10 @@ def test_an_emergency_flag_ends_the_questionnaire_at_once(start, db_ruleset, cod
     assert start.get(step_url("symptoms"))["Location"] == step_url("safety")
 
 
-@pytest.mark.parametrize(
-    "code", ["fever_unwell", "cancer_history", "unexplained_weight_loss", "night_pain_unrelenting"]
-)
+# A cancer history alone is no longer one of them (issue 11): see tests/triage/test_escalation_views.py.
+@pytest.mark.parametrize("code", ["fever_unwell", "unexplained_weight_loss", "night_pain_unrelenting"])
 def test_a_doctor_today_flag_ends_with_its_own_page(start, db_ruleset, code):
-    response = post_step(start, "safety", all_answers(db_ruleset, RED_FLAGS, {code}))
+    response = post_step(start, "safety", all_answers(db_ruleset, SAFETY_STEP, {code}))
     submission = Submission.objects.get()
     assert submission.disposition == "see_doctor_today"
     page = start.get(response["Location"]).content.decode()
@@ -265,7 +266,7 @@ def test_duration_step_refuses_bad_values(start, db_ruleset, data, message):
 
 
 def test_a_yes_no_answer_other_than_yes_or_no_is_refused(start, db_ruleset):
-    data = all_answers(db_ruleset, RED_FLAGS)
+    data = all_answers(db_ruleset, SAFETY_STEP)
     data["saddle_numbness"] = "maybe"
     response = post_step(start, "safety", data)
     assert response.status_code == 200
@@ -300,7 +301,7 @@ def test_result_link_is_an_unguessable_token_not_an_id(start, db_ruleset):
 
 def test_each_wizard_step_costs_at_most_four_queries(start, db_ruleset, django_assert_max_num_queries):
     data = {
-        "safety": all_answers(db_ruleset, RED_FLAGS),
+        "safety": all_answers(db_ruleset, SAFETY_STEP),
         "symptoms": all_answers(db_ruleset, (scoring.SYMPTOM,), {"groin_pain"}),
         "feet": all_answers(db_ruleset, (scoring.DRIVER,)),
         "duration": {"pain_duration": "over_12_weeks", "pain_intensity": "5"},

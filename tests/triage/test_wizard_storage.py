@@ -14,10 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post_safety(client, ruleset):
-    data = {
-        f"safety-{code}": value
-        for code, value in all_answers(ruleset, (scoring.EMERGENCY, scoring.DOCTOR_TODAY)).items()
-    }
+    data = {f"safety-{code}": value for code, value in all_answers(ruleset, scoring.SAFETY_KINDS).items()}
     data["self_check_wizard-current_step"] = "safety"
     return client.post(reverse("triage:check_step", kwargs={"step": "safety"}), data)
 

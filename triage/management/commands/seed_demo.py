@@ -9,7 +9,8 @@ so it is refused unless DEBUG is on.
 
 Each made-up person has a "picture" (one of the conditions, a mix, nothing in
 particular, or a red flag), answers drawn from it with some noise, feet and
-movement signs, a duration and an intensity, spread over recent weeks.
+movement signs, context (a cancer history, an accident), an age, a duration
+and the three PEG answers, spread over recent weeks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import random
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,20 +36,39 @@ FIRST_NAMES = ["Aroha", "Ben", "Mere", "Sam", "Priya", "Tom", "Hana", "Li", "Gra
 LAST_NAMES = ["Smith", "Ngata", "Patel", "Wilson", "Chen", "Brown", "Tane", "Taylor", "Fifita", "Walker"]
 
 
-def _demo_answers(rng: random.Random, ruleset: scoring.Ruleset) -> tuple[dict[str, bool], str, int | None]:
-    red_flags = ruleset.questions_of_kind(scoring.EMERGENCY, scoring.DOCTOR_TODAY)
+@dataclass(frozen=True)
+class DemoAnswers:
+    answers: dict[str, bool]
+    pain_duration: str = ""
+    pain_intensity: int | None = None
+    age: int | None = None
+    enjoyment_interference: int | None = None
+    activity_interference: int | None = None
+
+
+def _zero_to_ten(value: float) -> int:
+    return min(10, max(0, round(value)))
+
+
+def _demo_answers(rng: random.Random, ruleset: scoring.Ruleset) -> DemoAnswers:
+    safety = ruleset.questions_of_kind(*scoring.SAFETY_KINDS)
     symptoms = [q.code for q in ruleset.questions_of_kind(scoring.SYMPTOM)]
     drivers = [q.code for q in ruleset.questions_of_kind(scoring.DRIVER)]
     answers = {q.code: False for q in ruleset.questions}
+    # Three in four give their age (optional): adults, most of them 30 to 70.
+    age = min(95, max(16, round(rng.gauss(50, 15)))) if rng.random() < 0.75 else None
 
     roll = rng.random()
     if roll < 0.02:
-        answers[rng.choice([q.code for q in red_flags if q.kind == scoring.EMERGENCY])] = True
+        answers[rng.choice([q.code for q in safety if q.kind == scoring.EMERGENCY])] = True
         # The questionnaire stops after a red flag: nothing else was asked.
-        return {q.code: answers[q.code] for q in red_flags}, "", None
-    if roll < 0.06:
-        answers[rng.choice([q.code for q in red_flags if q.kind == scoring.DOCTOR_TODAY])] = True
-        return {q.code: answers[q.code] for q in red_flags}, "", None
+        return DemoAnswers({q.code: answers[q.code] for q in safety}, age=age)
+    if roll < 0.05:
+        answers[rng.choice([q.code for q in safety if q.kind == scoring.DOCTOR_TODAY])] = True
+        return DemoAnswers({q.code: answers[q.code] for q in safety}, age=age)
+    for question in safety:  # context: a cancer history, an accident at the start
+        if question.kind == scoring.CONTEXT and rng.random() < (0.15 if question.code == "accident_onset" else 0.03):
+            answers[question.code] = True
 
     pictures = rng.sample(ruleset.conditions, k=rng.choice([0, 1, 1, 1, 2]))
     for condition in pictures:
@@ -61,8 +82,12 @@ def _demo_answers(rng: random.Random, ruleset: scoring.Ruleset) -> tuple[dict[st
         if rng.random() < 0.08:
             answers[code] = True
     duration = rng.choices(scoring.DURATIONS, weights=[5, 3, 2])[0]
-    intensity = min(10, max(0, round(rng.gauss(5, 2))))
-    return answers, duration, intensity
+    # Some have no pain today; the rest centre on moderate pain.
+    intensity = 0 if rng.random() < 0.05 else _zero_to_ten(rng.gauss(5, 2))
+    # Interference follows the pain, loosely (PEG items 2 and 3).
+    enjoyment = _zero_to_ten(intensity + rng.gauss(-0.5, 1.5))
+    activity = _zero_to_ten(intensity + rng.gauss(-0.5, 1.5))
+    return DemoAnswers(answers, duration, intensity, age, enjoyment, activity)
 
 
 class Command(BaseCommand):
@@ -124,7 +149,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo clinician: username {username}, password {password} (local use only).")
 
     def _build(self, rng, ruleset, clinic_ids, now, days):
-        answers, duration, intensity = _demo_answers(rng, ruleset)
+        demo = _demo_answers(rng, ruleset)
         contact = None
         if rng.random() < 0.3:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -135,9 +160,12 @@ class Command(BaseCommand):
             )
         submission, assessment = services.submission_build(
             ruleset=ruleset,
-            answers=answers,
-            pain_duration=duration,
-            pain_intensity=intensity,
+            answers=demo.answers,
+            pain_duration=demo.pain_duration,
+            pain_intensity=demo.pain_intensity,
+            age=demo.age,
+            enjoyment_interference=demo.enjoyment_interference,
+            activity_interference=demo.activity_interference,
             clinic_id=rng.choice([*clinic_ids, None]) if clinic_ids else None,
             contact=contact,
         )

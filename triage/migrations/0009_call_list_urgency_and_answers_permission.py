@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0006_clinic_notify_email"),
+        ("triage", "0008_second_ruleset"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

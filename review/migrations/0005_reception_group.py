@@ -56,8 +56,8 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0003_drop_submission_history"),
-        ("triage", "0007_call_list_urgency_and_answers_permission"),
+        ("review", "0004_escalation_rule_permissions"),
+        ("triage", "0009_call_list_urgency_and_answers_permission"),
         ("booking", "0002_withdrawn_by_the_patient"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
