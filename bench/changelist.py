@@ -18,7 +18,9 @@ from pathlib import Path
 
 CHANGELIST = "/admin/triage/submission/"
 PAGES = {
-    "changelist": CHANGELIST,
+    "call list (needs action)": CHANGELIST,
+    "call list, page 3": CHANGELIST + "?p=3",
+    "all submissions": CHANGELIST + "?queue=all",
     "changelist, red flags, page 3": CHANGELIST + "?red_flag=yes&p=3",
     "changelist, search by name": CHANGELIST + "?q=aroha",
     "dashboard": CHANGELIST + "dashboard/",
@@ -52,6 +54,47 @@ def submissions_top_up(size: int, *, seed: int) -> None:
     missing = size - Submission.objects.count()
     if missing > 0:
         call_command("seed_demo", submissions=missing, seed=seed, verbosity=0)
+
+
+def clinic_mix_apply(*, seed: int) -> None:
+    """Make the seeded rows look like a clinic's a few months in (once): what is older than two
+    weeks has been dealt with (closed), two in five agreed to be contacted, and a few hundred
+    "book an assessment" results sent a booking request, some still open. The call list then
+    has to find its rows among many closed ones, as it will in real use."""
+    import datetime
+    import random
+
+    from django.db.models.functions import Mod
+    from django.utils import timezone
+
+    from booking.models import BookingRequest, BookingStatus
+    from triage.models import ReviewStatus, Submission
+
+    if Submission.objects.filter(status=ReviewStatus.CLOSED).exists():
+        return
+    rng = random.Random(seed)
+    cutoff = timezone.now() - datetime.timedelta(days=14)
+    Submission.objects.annotate(m=Mod("id", 5)).filter(m__lt=2).update(contact_consent=True)
+    Submission.objects.filter(created_at__lt=cutoff).update(status=ReviewStatus.CLOSED)
+    bookable = list(
+        Submission.objects.filter(disposition="book_assessment").values_list("pk", "reference", "clinic_id")
+    )
+    chosen = rng.sample(bookable, min(400, len(bookable)))
+    clinic_id = Submission.objects.exclude(clinic=None).values_list("clinic_id", flat=True).first()
+    BookingRequest.objects.bulk_create(
+        BookingRequest(
+            submission_id=pk,
+            reference=reference,
+            clinic_id=clinic or clinic_id,
+            preferred_days=["mon", "thu"],
+            preferred_times=["morning"],
+            name="Demo Patient",
+            phone="021 000 0000",
+            consent=True,
+            status=BookingStatus.NEW if i % 2 else BookingStatus.BOOKED,
+        )
+        for i, (pk, reference, clinic) in enumerate(chosen)
+    )
 
 
 def changelist_bench(*, sizes: tuple[int, int], repeats: int, target_ms: float) -> dict:
@@ -97,6 +140,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"Topping up to {args.submissions} submissions...", flush=True)
     submissions_top_up(args.submissions, seed=1)
+    clinic_mix_apply(seed=1)
     user, _ = User.objects.get_or_create(username="bench-clinician", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name="Clinician"))
     client = Client()

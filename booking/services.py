@@ -39,6 +39,7 @@ def booking_request_create(*, submission: Submission, details: BookingDetails) -
         with transaction.atomic():
             booking = BookingRequest.objects.create(
                 submission=submission,
+                reference=submission.reference,
                 clinic=details.clinic,
                 preferred_days=list(details.preferred_days),
                 preferred_times=list(details.preferred_times),
@@ -78,11 +79,16 @@ def booking_request_set_status(
 
     Reopening a request is refused when its self-check already has another
     open request, so reception never sees the same patient twice in the queue.
+    A request the patient withdrew (by deleting their answers) stays withdrawn,
+    and no request is moved to "withdrawn" by staff.
     """
     requests = list(requests)
     changed = refused = 0
     for booking in requests:
         if booking.status == status:
+            continue
+        if booking.is_withdrawn or status == BookingStatus.WITHDRAWN:
+            refused += 1
             continue
         booking.status = status
         try:

@@ -19,16 +19,19 @@ from triage import selectors as triage_selectors
 
 from .http import fhir_response, fhir_urls
 from .resources import questionnaire_response_build
+from .selectors import booking_preferred_times
 
 # A bundle is built in memory: a bulk export belongs in a job, not a click.
 MAX_EXPORT = 500
 
 
-@admin.action(description=_("Download as FHIR QuestionnaireResponse (JSON)"), permissions=["view"])
+@admin.action(description=_("Download as FHIR QuestionnaireResponse (JSON)"), permissions=["view_answers"])
 def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) -> HttpResponse | None:
     """One submission: its QuestionnaireResponse. Several: a FHIR Bundle (collection) of them."""
     submissions = list(
-        queryset.select_related("clinic", "ruleset_version").defer("ruleset_version__content")[: MAX_EXPORT + 1]
+        queryset.select_related("clinic", "ruleset_version")
+        .defer("ruleset_version__content")
+        .prefetch_related("booking_requests")[: MAX_EXPORT + 1]
     )
     if len(submissions) > MAX_EXPORT:
         modeladmin.message_user(
@@ -41,6 +44,7 @@ def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) 
             submission=submission,
             ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
             urls=urls,
+            preferred_times=booking_preferred_times(submission=submission),
         )
         for submission in submissions
     ]

@@ -205,6 +205,11 @@ def questionnaire_build(
                     }
                     for name in CONTACT_FIELDS
                 ),
+                {
+                    "linkId": "booking_preferred",
+                    "text": "Days and times that suit for an appointment (from a booking request)",
+                    "type": "string",
+                },
             ],
         }
     )
@@ -227,11 +232,15 @@ def questionnaire_build(
     }
 
 
-def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Ruleset, urls: FhirUrls) -> dict:
+def questionnaire_response_build(
+    *, submission: Submission, ruleset: scoring.Ruleset, urls: FhirUrls, preferred_times: Sequence[str] = ()
+) -> dict:
     """One submission as a completed FHIR R4 QuestionnaireResponse.
 
     ``ruleset`` is the version the submission was scored with. Only questions
     the person was asked appear: after a red flag, the safety answers alone.
+    ``preferred_times``: the days and times that suit, in words, one per
+    booking request (callers read them; this module makes no queries).
     """
     answered = submission.answers
 
@@ -292,6 +301,8 @@ def questionnaire_response_build(*, submission: Submission, ruleset: scoring.Rul
             value = getattr(submission, field)
             if value:
                 contact.append({"linkId": field, "answer": [{"valueString": value}]})
+    if preferred_times:
+        contact.append({"linkId": "booking_preferred", "answer": [{"valueString": words} for words in preferred_times]})
     groups.append((steps.CONTACT, contact))
     return {
         "resourceType": "QuestionnaireResponse",

@@ -23,3 +23,13 @@ def submission_get_by_reference(*, reference: str, user) -> Submission | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def booking_preferred_times(*, submission: Submission) -> list[str]:
+    """The days and times that suit, in words, one per booking request (oldest first).
+
+    Read through the relation booking adds to a submission (``booking_requests``),
+    as interop and booking are siblings; prefetch it when building many.
+    """
+    requests = sorted(submission.booking_requests.all(), key=lambda request: request.created_at)
+    return [request.preferred_in_words() for request in requests]

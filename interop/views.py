@@ -19,7 +19,8 @@ from . import selectors
 from .http import fhir_response, fhir_urls, operation_outcome
 from .resources import questionnaire_build, questionnaire_response_build
 
-VIEW_PERMISSION = "triage.view_submission"
+# The response carries every answer: reception (view_submission only) may not have it.
+VIEW_PERMISSION = "triage.view_answers"
 
 
 @require_GET
@@ -62,6 +63,7 @@ def questionnaire_response(request: HttpRequest, reference: str) -> HttpResponse
         submission=submission,
         ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
         urls=fhir_urls(request),
+        preferred_times=selectors.booking_preferred_times(submission=submission),
     )
     audit_record(
         action=AuditAction.EXPORT,

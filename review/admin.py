@@ -1,10 +1,12 @@
-"""The clinic's side of a submission: the triage queue and its review page.
+"""The clinic's side of a submission: the call list and its review page.
 
-SubmissionAdmin is where clinicians and reception work all day: a queue
-sorted red flags first, a read-only page of what the patient said and how it
-was scored, and the follow-up workflow (status, assignment, notes, outcome),
-each change going through review.services so it is recorded and audited.
-Also the change history of outcomes, for superusers.
+SubmissionAdmin is where clinicians and reception work all day: the call list
+(needs action first, most urgent and longest waiting on top), a read-only page
+of what the patient said and how it was scored (with triage.view_answers; the
+reception sees who to call, not what they said), and the follow-up workflow
+(status, assignment, notes, outcome), each change going through
+review.services so it is recorded and audited. Also the change history of
+outcomes, for superusers.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -27,16 +31,18 @@ from audit.actor import Actor
 from audit.admin import AuditTrailInsteadOfLogEntryMixin, SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
+from booking.models import BookingStatus
 from triage import services as triage_services
 from triage.access import submissions_visible
-from triage.models import Submission, Suggestion
+from triage.models import Submission
 
 from . import actions, services, views
-from .filters import AssignedFilter, RedFlagFilter, SuggestedConditionFilter
+from .display import DISPOSITION_SHORT, relative_time
+from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
 from .inlines import NoteInline, OutcomeInline, StatusChangeInline
 from .models import Note, Outcome
-from .selectors import page
+from .selectors import page, queue
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
 REFERENCE_PATTERN = re.compile(rf"[{triage_services.REFERENCE_ALPHABET}]{{{triage_services.REFERENCE_LENGTH}}}")
@@ -54,6 +60,16 @@ def search_kind(term: str) -> str:
 
 
 DELETED_IN_ADMIN = "deleted by staff in the admin"
+VIEW_ANSWERS = "triage.view_answers"
+# Columns and filters that come from the answers or the scoring: only for staff who may see those.
+ANSWER_COLUMNS = ("top_suggestion", "pain")
+ANSWER_FILTERS = (SuggestedConditionFilter,)
+BOOKING_SHORT = {
+    BookingStatus.NEW: "requested",
+    BookingStatus.CONTACTED: "contacted",
+    BookingStatus.BOOKED: "booked",
+    BookingStatus.CLOSED: "closed",
+}
 
 
 def _extra_actions() -> list:
@@ -73,6 +89,20 @@ class QueueChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).defer("answers", "result")
 
 
+class QueuePaginator(Paginator):
+    """The call list's pages, counted through indexes (see queue.queue_needs_action_count)."""
+
+    def __init__(self, *args, needs_action: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_action = needs_action
+
+    @cached_property
+    def count(self) -> int:
+        if self.needs_action:
+            return queue.queue_needs_action_count(queryset=self.object_list)
+        return super().count
+
+
 @admin.register(Submission)
 class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
@@ -84,18 +114,20 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     form = SubmissionReviewForm
     list_display = [
         "reference",
-        "created_at",
+        "received",
         "disposition_badge",
         "top_suggestion",
-        "red_flag_shown",
-        "age",
-        "peg_shown",
-        "clinic",
+        "pain",
+        "contactable",
+        "booking",
+        "clinic_name",
         "status",
-        "assigned_to",
+        "assigned",
     ]
     list_display_links = ["reference"]
+    ordering = queue.CALL_LIST_ORDER
     list_filter = [
+        QueueViewFilter,
         "disposition",
         "status",
         "clinic",
@@ -126,11 +158,34 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
         css = ADMIN_CSS
 
     def get_queryset(self, request: HttpRequest):
-        # Need to know: only the clinics this person works for (triage.access), in the same query.
-        return submissions_visible(user=request.user, queryset=super().get_queryset(request)).annotate(
-            top_suggestion_name=Subquery(
-                Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
-            )
+        # The queue's query lives in review.selectors.queue; need to know (only the clinics
+        # this person works for, triage.access) in the same query.
+        return submissions_visible(
+            user=request.user, queryset=queue.queue_annotate(queryset=super().get_queryset(request))
+        )
+
+    def get_ordering(self, request: HttpRequest):
+        # "Needs action": most urgent, contactable, longest waiting first; "all
+        # submissions" (or a search): newest first. A clicked column header wins.
+        return queue.queue_ordering(params=request.GET)
+
+    def get_list_display(self, request: HttpRequest):
+        if self.has_view_answers_permission(request):
+            return self.list_display
+        return [column for column in self.list_display if column not in ANSWER_COLUMNS]
+
+    def get_list_filter(self, request: HttpRequest):
+        if self.has_view_answers_permission(request):
+            return self.list_filter
+        return [f for f in self.list_filter if f not in ANSWER_FILTERS]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return QueuePaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            needs_action=not queue.queue_shows_all(params=request.GET),
         )
 
     def get_changelist(self, request, **kwargs):
@@ -149,7 +204,8 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
                 actor=Actor.from_request(request),
                 detail={"search": kind},
             )
-        return super().changelist_view(request, extra_context)
+        title = _("All submissions") if queue.queue_shows_all(params=request.GET) else _("Call list: needs action")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -161,24 +217,82 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
 
     # --- Columns ---
 
-    @admin.display(description=_("disposition"), ordering="disposition")
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj: Submission) -> str:
+        local = timezone.localtime(obj.created_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(timespec="minutes"),
+            local.strftime("%-d %b %Y, %H:%M"),
+            relative_time(when=obj.created_at),
+        )
+
+    @admin.display(description=_("disposition"), ordering="urgency")
     def disposition_badge(self, obj: Submission) -> str:
         return format_html(
-            '<span class="ff-badge ff-badge-{}">{}</span>', obj.disposition, obj.get_disposition_display()
+            '<span class="ff-badge ff-badge-{}" title="{}">{}</span>',
+            obj.disposition,
+            obj.get_disposition_display(),
+            DISPOSITION_SHORT.get(obj.disposition, obj.get_disposition_display()),
         )
 
     @admin.display(description=_("top suggestion"))
     def top_suggestion(self, obj: Submission) -> str:
         return obj.top_suggestion_name or "—"
 
-    @admin.display(description=_("PEG"))
-    def peg_shown(self, obj: Submission) -> str:
+    @admin.display(description=_("pain"), ordering="pain_intensity")
+    def pain(self, obj: Submission) -> str:
+        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10."""
         # Computed from the row's own columns: no query.
-        return "—" if obj.peg is None else f"{obj.peg:.1f}"
+        if obj.peg is not None:
+            title = _("PEG: mean of pain, enjoyment and activity interference, 0 to 10")
+            return format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
+        if obj.pain_intensity is None:
+            return "—"
+        return format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
 
-    @admin.display(description=_("red flag"), boolean=True, ordering="red_flag")
-    def red_flag_shown(self, obj: Submission) -> bool:
-        return obj.red_flag
+    @admin.display(description=_("clinic"), ordering="clinic__name")
+    def clinic_name(self, obj: Submission) -> str:
+        return obj.clinic.name if obj.clinic else "—"
+
+    @admin.display(description=_("assigned"), ordering="assigned_to__username")
+    def assigned(self, obj: Submission) -> str:
+        return obj.assigned_to.get_username() if obj.assigned_to else "—"
+
+    @admin.display(description=_("contact"))
+    def contactable(self, obj: Submission) -> str:
+        """Phone and email icons for the ways the clinic may reach the person, with words for screen readers."""
+        consent = obj.contact_consent
+        ways = [
+            (kind, icon, label)
+            for kind, icon, label, given in (
+                ("phone", "\u260e", _("phone"), (consent and obj.contact_phone) or obj.booking_phone),
+                ("email", "\u2709", _("email"), (consent and obj.contact_email) or obj.booking_email),
+            )
+            if given
+        ]
+        if not ways:
+            return format_html(
+                '<span class="ff-muted" title="{0}"><span aria-hidden="true">—</span>'
+                '<span class="visually-hidden">{0}</span></span>',
+                _("no contact details"),
+            )
+        return format_html_join(
+            " ",
+            '<span class="ff-contact-way ff-contact-{}" title="{}"><span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span>',
+            ((kind, label, icon, label) for kind, icon, label in ways),
+        )
+
+    @admin.display(description=_("booking"))
+    def booking(self, obj: Submission) -> str:
+        if not obj.booking_status:
+            return "—"
+        return format_html(
+            '<span class="ff-booking ff-booking-{}">{}</span>',
+            obj.booking_status,
+            BOOKING_SHORT.get(obj.booking_status, obj.booking_status),
+        )
 
     # --- Permissions ---
 
@@ -186,7 +300,11 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
         return False  # submissions come from patients only
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("triage.export_submission")
+        # The export carries scores and pain: it needs the answers permission too.
+        return request.user.has_perm("triage.export_submission") and self.has_view_answers_permission(request)
+
+    def has_view_answers_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(VIEW_ANSWERS)
 
     # --- The review page ---
 
@@ -197,7 +315,9 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
             raise Http404
         extra_context = extra_context or {}
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            extra_context["review"] = page.submission_review_get(submission=obj)
+            extra_context["summary"] = page.submission_summary_get(submission=obj)
+            if self.has_view_answers_permission(request):
+                extra_context["review"] = page.submission_review_get(submission=obj)
             if request.method == "GET":
                 audit_record(action=AuditAction.VIEW, target=obj.reference, actor=Actor.from_request(request))
         return super().change_view(request, object_id, form_url, extra_context)
@@ -274,7 +394,8 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
         return views.export_response(request=request, queryset=changelist.get_queryset(request), scope="filtered")
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
+        # Counts per suggested condition and the accuracy report come from the scores.
+        if not (self.has_view_permission(request) and self.has_view_answers_permission(request)):
             raise PermissionDenied
         return views.dashboard(
             request,

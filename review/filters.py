@@ -7,6 +7,41 @@ from django.utils.translation import gettext_lazy as _
 
 from triage.models import RED_FLAG_DISPOSITIONS, Condition
 
+from .selectors import queue
+
+
+class QueueViewFilter(admin.SimpleListFilter):
+    """The call list's first choice: "Needs action" (the default, no parameter) or "All submissions".
+
+    A search looks through all submissions: the person on the phone is found
+    whatever their status.
+    """
+
+    title = _("call list")
+    parameter_name = queue.VIEW_PARAM
+
+    def __init__(self, request, params, model, model_admin):
+        self.shows_all = queue.queue_shows_all(params=request.GET)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(queue.VIEW_ALL, _("All submissions"))]
+
+    def queryset(self, request, queryset):
+        return queryset if self.shows_all else queue.queue_needs_action(queryset=queryset)
+
+    def choices(self, changelist):
+        yield {
+            "selected": not self.shows_all,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name, queue.SEARCH_PARAM]),
+            "display": _("Needs action"),
+        }
+        yield {
+            "selected": self.shows_all,
+            "query_string": changelist.get_query_string({self.parameter_name: queue.VIEW_ALL}),
+            "display": _("All submissions"),
+        }
+
 
 class RedFlagFilter(admin.SimpleListFilter):
     title = _("red flag")

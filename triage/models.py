@@ -57,6 +57,14 @@ class Disposition(models.TextChoices):
 
 RED_FLAG_DISPOSITIONS = (Disposition.EMERGENCY, Disposition.SEE_DOCTOR_TODAY)
 
+# The call list's urgency levels, most urgent first: Disposition's own order.
+# Codes rather than members, and "see_gp_soon" listed before its choice exists
+# (issue 11 adds it), because the database cannot change a generated column's
+# expression in place: a disposition missing here would mean dropping and
+# re-adding Submission.urgency. tests/triage/test_models.py checks this list
+# against Disposition.
+URGENCY_ORDER = ("emergency", "see_doctor_today", "see_gp_soon", "book_assessment", "self_care")
+
 
 class ReviewStatus(models.TextChoices):
     """Where the clinic is with following a submission up (see review.workflow for the allowed moves)."""
@@ -405,6 +413,17 @@ class Submission(models.Model):
         db_persist=True,
         verbose_name=_("red flag"),
     )
+    # The call list's first sort key (0 is the most urgent), kept by the
+    # database so that order is read from an index.
+    urgency = models.GeneratedField(
+        expression=models.Case(
+            *[models.When(disposition=code, then=models.Value(rank)) for rank, code in enumerate(URGENCY_ORDER)],
+            default=models.Value(len(URGENCY_ORDER)),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("urgency"),
+    )
 
     # The clinic's follow-up; changed only through review.services.
     status = models.CharField(
@@ -429,12 +448,20 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-red_flag", "-created_at"]
-        permissions = [("export_submission", _("Can export submissions as CSV"))]
+        permissions = [
+            ("export_submission", _("Can export submissions as CSV")),
+            # Reception sees who to call, not what they said: the answers,
+            # scores and suggestions need this one too.
+            ("view_answers", _("Can see the answers and scores")),
+        ]
         indexes = [
             # The triage queue's default order: red flags first, then newest
             # (the admin adds the primary key to make the order total).
             models.Index(fields=["-red_flag", "-created_at", "-id"], name="submission_queue_order"),
             models.Index(fields=["status", "-created_at"], name="submission_status_created"),
+            # The call list: most urgent, then people who can be contacted,
+            # then the longest waiting (see review.selectors.queue).
+            models.Index(fields=["urgency", "-contact_consent", "created_at", "id"], name="submission_call_list"),
             # Covers the dashboard's counts by disposition, clinic and week (index-only scan, no sort).
             models.Index(fields=["disposition", "clinic", "created_at"], name="submission_dashboard"),
             # The queue's search (part of a name, email or phone, or the

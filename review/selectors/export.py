@@ -40,6 +40,8 @@ EXPORT_COLUMNS = (
     "outcome_other",
     "outcome_none_of_these",
     "outcome_recorded_at",
+    "booking_status",
+    "booking_preferred",
 )
 EXPORT_CHUNK_SIZE = 2000
 
@@ -53,7 +55,7 @@ def export_rows(*, queryset: QuerySet[Submission], chunk_size: int = EXPORT_CHUN
     yield list(EXPORT_COLUMNS)
     rows = (
         queryset.select_related("clinic", "assigned_to", "outcome")
-        .prefetch_related("suggestions", "outcome__conditions")
+        .prefetch_related("suggestions", "outcome__conditions", "booking_requests")
         .defer("answers", "token", "idempotency_key", "contact_name", "contact_email", "contact_phone")
         .order_by("-created_at", "-pk")
     )
@@ -70,6 +72,8 @@ def export_rows(*, queryset: QuerySet[Submission], chunk_size: int = EXPORT_CHUN
         except Outcome.DoesNotExist:
             outcome = None
         result = s.result or {}
+        # The latest booking request, if any (a self-check has at most one open).
+        booking = max(s.booking_requests.all(), key=lambda b: b.created_at, default=None)
         yield [
             s.reference,
             timezone.localtime(s.created_at).isoformat(timespec="seconds"),
@@ -94,4 +98,6 @@ def export_rows(*, queryset: QuerySet[Submission], chunk_size: int = EXPORT_CHUN
             _yes_no(outcome.other) if outcome else "",
             _yes_no(outcome.none_found) if outcome else "",
             timezone.localtime(outcome.recorded_at).isoformat(timespec="seconds") if outcome else "",
+            booking.status if booking else "",
+            booking.preferred_in_words() if booking else "",
         ]

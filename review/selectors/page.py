@@ -1,10 +1,12 @@
-"""A submission's review page: what the patient said, grouped as they saw it, and how it was scored."""
+"""A submission's review page: who to call and what they asked for (everyone who may see it), then
+what the patient said, grouped as they saw it, and how it was scored (staff who may see the answers)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from booking.models import BookingRequest
 from triage import scoring
 from triage.models import PainDuration, QuestionGroup, Submission
 from triage.selectors import DURATION_REASON_TEXT, ruleset_get_version
@@ -64,6 +66,62 @@ class SubmissionReview:
     rule: str = ""
     # Context the patient reported (a cancer history, an accident), in words.
     context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    pk: int
+    status: str
+    status_label: str
+    is_open: bool
+    clinic: str
+    received_at: object
+    preferred: str  # days and times, in words
+    name: str
+    phone: str
+    email: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What reception may see: the reference, clinic, disposition, status, consented contact, booking requests."""
+
+    submission: Submission
+    bookings: tuple[BookingRow, ...]
+
+    @property
+    def consent_on_booking_form(self) -> bool:
+        """Agreed to be contacted on a booking form (every booking request carries that consent)."""
+        return bool(self.bookings)
+
+    @property
+    def contactable(self) -> bool:
+        return self.submission.contact_consent or self.consent_on_booking_form
+
+
+def submission_summary_get(*, submission: Submission) -> SubmissionSummary:
+    """The submission's follow-up facts and its booking requests (newest first), in one query."""
+    requests = BookingRequest.objects.filter(submission=submission).select_related("clinic").order_by("-created_at")
+    return SubmissionSummary(
+        submission=submission,
+        bookings=tuple(
+            BookingRow(
+                pk=b.pk,
+                status=b.status,
+                status_label=b.get_status_display(),
+                is_open=b.is_open,
+                clinic=b.clinic.name,
+                received_at=b.created_at,
+                preferred=b.preferred_in_words(),
+                name=b.name,
+                phone=b.phone,
+                email=b.email,
+                notes=b.notes,
+            )
+            for b in requests
+        ),
+    )
 
 
 def submission_review_get(*, submission: Submission) -> SubmissionReview:

@@ -250,7 +250,7 @@ def test_reopening_a_request_is_refused_when_another_is_open(client, db_ruleset)
     assert response.status_code == 200
     closed.refresh_from_db()
     assert closed.status == BookingStatus.CLOSED
-    assert "not reopened" in response.content.decode()
+    assert "not changed" in response.content.decode()
 
 
 def test_disposition_constant_matches_the_booking_rule():

@@ -32,7 +32,7 @@ def store(ruleset: scoring.Ruleset, **fields) -> Submission:
 @pytest.fixture
 def viewer(django_user_model):
     user = django_user_model.objects.create_user("nurse", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_submission", "view_answers"]))
     StaffClinicAccess.objects.create(user=user, all_clinics=True)  # need to know: sees every clinic's
     return user
 
@@ -112,6 +112,16 @@ def test_questionnaire_response_requires_the_view_submission_permission(client, 
     submission = store(db_ruleset, answers={"groin_pain": True})
     client.force_login(django_user_model.objects.create_user("clerk", password="x", is_staff=True))
     assert client.get(response_url(submission.reference)).status_code == 403
+
+
+def test_questionnaire_response_needs_the_answers_permission_not_only_view(client, db_ruleset, django_user_model):
+    # Reception may view submissions (who to call), never what they answered.
+    submission = store(db_ruleset, answers={"groin_pain": True})
+    user = django_user_model.objects.create_user("desk", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    client.force_login(user)
+    response = client.get(response_url(submission.reference))
+    assert response.status_code == 403 and "groin_pain" not in response.content.decode()
 
 
 def test_questionnaire_response_requires_staff_even_with_the_permission(client, db_ruleset, viewer):
@@ -251,3 +261,23 @@ def test_staff_without_the_view_permission_cannot_download(client, db_ruleset, d
     client.force_login(user)
     response = changelist_action(client, [submission])
     assert response.status_code == 403
+
+
+def test_a_booking_requests_days_and_times_are_in_words(staff_client, db_ruleset):
+    from booking.models import BookingRequest
+
+    submission = store(db_ruleset, answers={})
+    BookingRequest.objects.create(
+        submission=submission,
+        reference=submission.reference,
+        clinic=Clinic.objects.first(),
+        preferred_days=["mon", "thu"],
+        preferred_times=["morning"],
+        name="Mere",
+        phone="021 123 4567",
+        consent=True,
+    )
+    resource = staff_client.get(response_url(submission.reference)).json()
+    QuestionnaireResponse.model_validate(resource)
+    items = items_by_link_id(resource["item"])
+    assert items["booking_preferred"]["answer"] == [{"valueString": "Monday, Thursday; Morning (before 12 pm)"}]

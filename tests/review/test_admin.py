@@ -247,7 +247,7 @@ def test_contact_details_are_shown_only_with_consent(clinician_client, db_rulese
     without = make_submission(db_ruleset)
     page = clinician_client.get(change_url(with_consent)).content.decode()
     assert "mere@example.com" in page
-    assert "Consent given" in page and "version 2026-11" in page
+    assert "Agreed to be contacted on the questionnaire" in page and "version 2026-11" in page
     assert "did not agree to be contacted" in clinician_client.get(change_url(without)).content.decode()
 
 

@@ -119,8 +119,8 @@ def test_rows_are_read_from_the_database_a_chunk_at_a_time(db_ruleset, django_as
     with CaptureQueriesContext(connection) as rest:
         remaining = list(rows)
     assert len(remaining) == 4
-    # The first chunk: the rows, their suggestions, their outcomes' conditions...
-    assert 1 <= len(first_row) <= 3
+    # The first chunk: the rows, their suggestions, their outcomes' conditions, their booking requests...
+    assert 1 <= len(first_row) <= 4
     # ...and later chunks are fetched as the stream goes (not all at once up front).
     assert len(rest) >= 2
 
@@ -153,3 +153,23 @@ def test_staff_without_the_export_permission_get_403(client, db_ruleset):
     client.force_login(user)
     assert client.get(EXPORT).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_row_gives_the_booking_requests_days_and_times_in_words(user_client, db_ruleset):
+    from booking.models import BookingRequest
+    from triage.models import Clinic
+
+    submission = make_submission(db_ruleset)
+    BookingRequest.objects.create(
+        submission=submission,
+        reference=submission.reference,
+        clinic=Clinic.objects.first(),
+        preferred_days=["tue"],
+        preferred_times=["morning", "late"],
+        name="Sam",
+        phone="021 111 2222",
+        consent=True,
+    )
+    (row,) = read_csv(user_client.get(EXPORT))
+    assert row["booking_status"] == "new"
+    assert row["booking_preferred"] == "Tuesday; Morning (before 12 pm), Late afternoon (after 4 pm)"

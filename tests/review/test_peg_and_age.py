@@ -31,17 +31,19 @@ def scored(ruleset, **fields):
     )
 
 
-def test_the_queue_shows_age_and_peg_without_extra_queries(clinician_client, db_ruleset, django_assert_max_num_queries):
+def test_the_call_lists_pain_column_shows_peg_when_given_without_extra_queries(
+    clinician_client, db_ruleset, django_assert_max_num_queries
+):
     scored(db_ruleset, pain_intensity=6, enjoyment_interference=5, activity_interference=8, age=47)
     for _ in range(5):
         scored(db_ruleset, pain_intensity=3)
     clinician_client.get(CHANGELIST)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         content = clinician_client.get(CHANGELIST).content.decode()
-    assert "column-age" in content and "column-peg_shown" in content
-    assert '<td class="field-peg_shown">6.3</td>' in content and '<td class="field-age">47</td>' in content
-    assert content.count('<td class="field-peg_shown">—</td>') == 5
-    assert "See a GP or physio within days" in content
+    assert "column-pain" in content
+    assert ">6.3</span></td>" in content and "PEG: mean of pain" in content  # PEG, one decimal
+    assert content.count(">3</span></td>") == 5  # pain now, when PEG was not given
+    assert "See a GP or physio within days" in content  # the badge's tooltip (it reads "GP soon")
 
 
 def test_the_submission_page_shows_age_peg_its_parts_the_reason_and_the_context(clinician_client, db_ruleset):

@@ -109,7 +109,7 @@ def test_the_fhir_questionnaire_carries_why_we_ask_context_age_and_peg(client, d
 
 def test_a_questionnaire_response_carries_age_and_peg_answers(client, db_ruleset, django_user_model):
     user = django_user_model.objects.create_user("nurse", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_submission", "view_answers"]))
     client.force_login(user)
     fields = {key: value for key, value in V2_REQUEST.items() if key != "answers"}
     submission = services.submission_create(ruleset=db_ruleset, answers=V2_REQUEST["answers"], **fields)

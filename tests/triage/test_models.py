@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from triage import scoring
-from triage.models import Disposition, PainDuration, QuestionKind
+from triage.models import URGENCY_ORDER, Disposition, PainDuration, QuestionKind
 
 
 def copied(prefix: str) -> dict[str, str]:
@@ -28,3 +28,7 @@ def test_scoring_has_exactly_the_models_pain_durations_in_order():
 
 def test_the_durations_that_prompt_an_assessment_are_pain_durations_of_6_weeks_or_more():
     assert {PainDuration.SIX_TO_12_WEEKS, PainDuration.OVER_12_WEEKS} == scoring.ASSESSMENT_DURATIONS
+
+
+def test_the_call_lists_urgency_order_lists_every_disposition_in_the_order_declared():
+    assert [code for code in URGENCY_ORDER if code in Disposition.values] == list(Disposition.values)

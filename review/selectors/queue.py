@@ -1,0 +1,74 @@
+"""The call list (the submission changelist): which rows, in which order, with what beside them.
+
+One place for the queue's query, so the admin's get_queryset only calls it
+and others can narrow it further (need-to-know by clinic, for example).
+Everything shown beside a row comes in the same SQL statement as the rows
+(subqueries per row of the page), so a page costs the same at 100 and at
+100,000 submissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from booking.models import BookingRequest
+from triage.models import ReviewStatus, Submission, Suggestion
+
+# The query-string parameter of the "needs action" / "all submissions" choice.
+VIEW_PARAM = "queue"
+VIEW_ALL = "all"
+SEARCH_PARAM = "q"  # the admin's own search parameter
+
+NEEDS_ACTION_STATUSES = (ReviewStatus.NEW, ReviewStatus.IN_REVIEW)
+
+# Most urgent level first; within it people who agreed to be contacted, then
+# the longest waiting. Served by the index "submission_call_list".
+CALL_LIST_ORDER = ("urgency", "-contact_consent", "created_at", "id")
+# Everything, newest first (the created_at index).
+ALL_ORDER = ("-created_at", "-id")
+
+
+def queue_shows_all(*, params: Mapping[str, str]) -> bool:
+    """True for "all submissions": chosen, or implied by a search (a caller is found whatever their status)."""
+    return params.get(VIEW_PARAM) == VIEW_ALL or bool(params.get(SEARCH_PARAM))
+
+
+def queue_ordering(*, params: Mapping[str, str]) -> tuple[str, ...]:
+    return ALL_ORDER if queue_shows_all(params=params) else CALL_LIST_ORDER
+
+
+def queue_annotate(*, queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Add what each row shows: the top suggestion, and the latest booking request's status and contact."""
+    latest_booking = BookingRequest.objects.filter(submission=OuterRef("pk")).order_by("-created_at")
+    return queryset.annotate(
+        top_suggestion_name=Subquery(
+            Suggestion.objects.filter(submission=OuterRef("pk"), rank=1).values("condition__name")[:1]
+        ),
+        booking_status=Subquery(latest_booking.values("status")[:1]),
+        booking_phone=Subquery(latest_booking.values("phone")[:1]),
+        booking_email=Subquery(latest_booking.values("email")[:1]),
+    )
+
+
+def queue_needs_action(*, queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """New or in review, or with a booking request still open (new or contacted).
+
+    EXISTS per row: the page is then read in the call list's order from its
+    index, stopping at the page's last row.
+    """
+    open_booking = BookingRequest.objects.open().filter(submission=OuterRef("pk"))
+    return queryset.filter(Q(status__in=NEEDS_ACTION_STATUSES) | Exists(open_booking))
+
+
+def queue_needs_action_count(*, queryset: QuerySet[Submission]) -> int:
+    """How many rows ``queryset`` (already narrowed by queue_needs_action) holds, for the pages.
+
+    The same condition again, as "id IN (open requests)": each side of that OR
+    is read from an index (the status; the requests' status), so the count
+    visits only the rows that need action instead of testing EXISTS on every
+    submission (on SQLite at 100,000, about 15 ms against 230 ms).
+    """
+    open_requests = BookingRequest.objects.open().values("submission_id")
+    return queryset.filter(Q(status__in=NEEDS_ACTION_STATUSES) | Q(pk__in=open_requests)).count()
