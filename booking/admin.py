@@ -115,7 +115,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         if request.method == "GET":
             audit_record(
                 action=AuditAction.VIEW,
-                target=obj.submission.reference,
+                target=obj.reference,
                 actor=Actor.from_request(request),
                 detail={"booking_request": obj.pk},
             )

@@ -20,7 +20,8 @@ BOOKINGS = reverse("admin:booking_bookingrequest_changelist")
 
 @pytest.fixture
 def reception_client(client, db):
-    client.force_login(staff_user("desk", group="Reception"))
+    # Need to know (issue 14): this receptionist works for every clinic.
+    client.force_login(staff_user("desk", group="Reception", all_clinics=True))
     return client
 
 
