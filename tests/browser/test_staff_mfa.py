@@ -107,7 +107,7 @@ def test_a_receptionist_sets_up_the_app_signs_in_and_uses_a_recovery_code_once(
     shoot(page, "mfa-recovery-codes", tmp_path, screenshots_enabled)
     page.get_by_role("link", name="I have saved them: continue").click()
     expect(page).to_have_url(f"{live_server.url}/admin/")
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Self-checks, bookings and clinical content")).to_be_visible()
     sign_out(page)
 
     # 3. Next time: password, then the code page; no phone, so a recovery code.
