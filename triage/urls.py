@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import result_views, views
 
 app_name = "triage"
 
@@ -12,10 +12,10 @@ urlpatterns = [
     # Before the steps' pattern, which would otherwise take "restart" for a step's name.
     path("check/restart/", views.check_restart, name="check_restart"),
     re_path(r"^check/(?P<step>[a-z_]+)/$", check, name="check_step"),
-    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/$", views.result, name="result"),
-    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/delete/$", views.result_delete, name="result_delete"),
-    path("deleted/", views.result_deleted, name="result_deleted"),
+    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/$", result_views.result, name="result"),
+    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/delete/$", result_views.result_delete, name="result_delete"),
+    path("deleted/", result_views.result_deleted, name="result_deleted"),
     path("privacy/", views.privacy, name="privacy"),
     path("adults-only/", views.adults_only, name="adults_only"),
-    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/summary\.pdf$", views.result_pdf, name="result_pdf"),
+    re_path(r"^result/(?P<token>[A-Za-z0-9_-]{20,64})/summary\.pdf$", result_views.result_pdf, name="result_pdf"),
 ]
