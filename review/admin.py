@@ -11,20 +11,13 @@ outcomes, for superusers.
 
 from __future__ import annotations
 
-import re
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
@@ -37,6 +30,7 @@ from triage.access import submissions_visible
 from triage.models import Submission
 
 from . import actions, services, views
+from .changelist import QueueChangeList, QueuePaginator, extra_actions, search_kind
 from .display import DISPOSITION_SHORT, relative_time
 from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
@@ -45,19 +39,6 @@ from .models import Note, Outcome
 from .selectors import page, queue
 
 ADMIN_CSS = {"all": ["css/review-admin.css"]}
-REFERENCE_PATTERN = re.compile(rf"[{triage_services.REFERENCE_ALPHABET}]{{{triage_services.REFERENCE_LENGTH}}}")
-
-
-def search_kind(term: str) -> str:
-    """What a queue search looked for, without keeping what was typed."""
-    if REFERENCE_PATTERN.fullmatch(term.upper()):
-        return "reference"
-    if "@" in term:
-        return "email"
-    if sum(c.isdigit() for c in term) >= 3:
-        return "phone"
-    return "name"
-
 
 DELETED_IN_ADMIN = "deleted by staff in the admin"
 VIEW_ANSWERS = "triage.view_answers"
@@ -70,37 +51,6 @@ BOOKING_SHORT = {
     BookingStatus.BOOKED: "booked",
     BookingStatus.CLOSED: "closed",
 }
-
-
-def _extra_actions() -> list:
-    """The queue actions other apps offer, named in settings.SUBMISSION_ADMIN_EXTRA_ACTIONS.
-
-    clinic_site composes the site: review may not import interop (they are
-    siblings), and interop patching this admin at import time depended on the
-    order of INSTALLED_APPS.
-    """
-    return [import_string(dotted) for dotted in getattr(settings, "SUBMISSION_ADMIN_EXTRA_ACTIONS", [])]
-
-
-class QueueChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # The queue never shows the answers or the full scoring record: do not
-        # read them from the database for every row.
-        return super().get_queryset(request, exclude_parameters).defer("answers", "result")
-
-
-class QueuePaginator(Paginator):
-    """The call list's pages, counted through indexes (see queue.queue_needs_action_count)."""
-
-    def __init__(self, *args, needs_action: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.needs_action = needs_action
-
-    @cached_property
-    def count(self) -> int:
-        if self.needs_action:
-            return queue.queue_needs_action_count(queryset=self.object_list)
-        return super().count
 
 
 @admin.register(Submission)
@@ -145,7 +95,7 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     search_help_text = _("Reference code (exact), or part of a name, email or phone number.")
     date_hierarchy = "created_at"
     # Other apps' actions (the FHIR download) are named in settings, where the site is composed.
-    actions = [actions.assign_to_me, actions.mark_contacted, actions.export_csv, *_extra_actions()]
+    actions = [actions.assign_to_me, actions.mark_contacted, actions.export_csv, *extra_actions()]
     readonly_fields = ["reference", "created_at", "disposition", "ruleset_version", "not_appropriate_reason"]
     fieldsets = [
         (_("Follow-up"), {"fields": ["status", "status_reason", "assigned_to", "not_appropriate_reason"]}),
