@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import BookingRequest
-from triage.models import Clinic, Submission
+from triage.models import Clinic, StaffClinicAccess, Submission
 
 from .conftest import DESKTOP, SCREENSHOT_DIR
 
@@ -87,6 +87,8 @@ def clinician_page(browser, live_server):
     realistic_rows()
     user = User.objects.create_user("front.desk.clinician", is_staff=True)
     user.groups.add(Group.objects.get(name="Clinician"))
+    # Need to know (issue 14): this clinician works for every clinic, so the whole list shows.
+    StaffClinicAccess.objects.create(user=user, all_clinics=True)
     client = Client()
     client.force_login(user)
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
