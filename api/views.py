@@ -17,6 +17,7 @@ from ninja.errors import HttpError, ValidationError
 
 from triage import contact as contact_rules
 from triage import scoring, selectors, services
+from triage.payload import assessment_to_payload
 from triage.ratelimit import submission_rate_limited
 
 from .cross_site import refuse_cross_site
@@ -121,7 +122,7 @@ def assess(request: HttpRequest, payload: AssessIn):
     problems = _unknown_codes(payload, ruleset)
     if problems:
         raise ValidationError(problems)
-    return scoring.assessment_to_payload(scoring.score(ruleset, _answers(payload)))
+    return assessment_to_payload(scoring.score(ruleset, _answers(payload)))
 
 
 @api.post(
@@ -179,6 +180,6 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
         {
             "reference": submission.reference,
             "created_at": submission.created_at,
-            "assessment": scoring.assessment_to_payload(assessment),
+            "assessment": assessment_to_payload(assessment),
         },
     )

@@ -44,86 +44,28 @@ from dataclasses import dataclass, field
 
 from . import escalation
 from .escalation import EscalationRule
-
-# Question kinds (mirrors triage.models.QuestionKind).
-EMERGENCY = "emergency"
-DOCTOR_TODAY = "doctor_today"
-SYMPTOM = "symptom"
-DRIVER = "driver"
-# Context or history (a cancer history, an accident): asked with the safety
-# questions; a yes acts only through the escalation rules.
-CONTEXT = "context"
-KINDS = (EMERGENCY, DOCTOR_TODAY, SYMPTOM, DRIVER, CONTEXT)
-SAFETY_KINDS = (EMERGENCY, DOCTOR_TODAY, CONTEXT)
-
-# Dispositions (mirrors triage.models.Disposition), most urgent first.
-DISPOSITION_EMERGENCY = "emergency"
-DISPOSITION_SEE_DOCTOR_TODAY = "see_doctor_today"
-DISPOSITION_SEE_GP_SOON = "see_gp_soon"
-DISPOSITION_BOOK_ASSESSMENT = "book_assessment"
-DISPOSITION_SELF_CARE = "self_care"
-
-# Pain durations (mirrors triage.models.PainDuration).
-DURATIONS = ("under_6_weeks", "6_to_12_weeks", "over_12_weeks")
-# The clinic advises an assessment for pain that has lasted 6 weeks or more.
-ASSESSMENT_DURATIONS = frozenset({"6_to_12_weeks", "over_12_weeks"})
-# The reason code recorded when duration alone prompts an assessment.
-DURATION_REASON = "pain_duration"
-
-MAX_SUGGESTIONS = 3
-INTENSITY_RANGE = range(0, 11)
-# The two PEG interference questions share the intensity's 0-10 scale.
-INTERFERENCE_RANGE = INTENSITY_RANGE
-# Whole years; younger people are sent elsewhere before any question.
-AGE_RANGE = range(16, 111)
-# A yes here means ACC may cover treatment: it never changes the disposition.
-ACCIDENT_QUESTION = "accident_onset"
-
-# Version 1's disposition logic in the rules' vocabulary: rulesets published
-# without rules of their own (version 1) are scored with these.
-LEGACY_RULES = (
-    EscalationRule(
-        code="emergency_sign",
-        disposition=DISPOSITION_EMERGENCY,
-        when={"any_kind_yes": [EMERGENCY]},
-        reason="You told us about a sign that needs emergency care now.",
-        order=1,
-    ),
-    EscalationRule(
-        code="doctor_today_sign",
-        disposition=DISPOSITION_SEE_DOCTOR_TODAY,
-        when={"any_kind_yes": [DOCTOR_TODAY]},
-        reason="You told us about a sign a doctor should check today.",
-        order=1,
-    ),
-    EscalationRule(
-        code="condition_suggested",
-        disposition=DISPOSITION_BOOK_ASSESSMENT,
-        when={"condition_suggested": True},
-        reason="Your answers may be consistent with a problem an assessment can look into.",
-        order=1,
-    ),
-    EscalationRule(
-        code="assessment_answer",
-        disposition=DISPOSITION_BOOK_ASSESSMENT,
-        when={"any_prompts_assessment": True},
-        reason="You told us about something the clinic suggests having assessed.",
-        order=2,
-    ),
-    EscalationRule(
-        code=DURATION_REASON,
-        disposition=DISPOSITION_BOOK_ASSESSMENT,
-        when={"duration_in": sorted(ASSESSMENT_DURATIONS)},
-        reason="Your pain has lasted 6 weeks or more.",
-        order=3,
-    ),
-    EscalationRule(
-        code="nothing_urgent",
-        disposition=DISPOSITION_SELF_CARE,
-        when={},
-        reason="Your answers do not point to anything that needs an assessment now.",
-        order=1,
-    ),
+from .vocabulary import (  # re-exported: callers use scoring.<name>
+    ACCIDENT_QUESTION,
+    AGE_RANGE,  # noqa: F401  (re-exported)
+    ASSESSMENT_DURATIONS,
+    CONTEXT,
+    DISPOSITION_BOOK_ASSESSMENT,  # noqa: F401  (re-exported)
+    DISPOSITION_EMERGENCY,  # noqa: F401  (re-exported)
+    DISPOSITION_SEE_DOCTOR_TODAY,  # noqa: F401  (re-exported)
+    DISPOSITION_SEE_GP_SOON,  # noqa: F401  (re-exported)
+    DISPOSITION_SELF_CARE,  # noqa: F401  (re-exported)
+    DOCTOR_TODAY,
+    DRIVER,
+    DURATION_REASON,
+    DURATIONS,
+    EMERGENCY,
+    INTENSITY_RANGE,  # noqa: F401  (re-exported)
+    INTERFERENCE_RANGE,  # noqa: F401  (re-exported)
+    KINDS,
+    LEGACY_RULES,
+    MAX_SUGGESTIONS,
+    SAFETY_KINDS,  # noqa: F401  (re-exported)
+    SYMPTOM,
 )
 
 
@@ -416,107 +358,3 @@ def score(ruleset: Ruleset, answers: Answers) -> Assessment:
         ),
         acc_possible=ACCIDENT_QUESTION in yes and ACCIDENT_QUESTION in by_code,
     )
-
-
-# --- The JSON contract shared by the ``assess`` command and the API ----------
-
-PAYLOAD_FIELDS = (
-    "answers",
-    "pain_duration",
-    "pain_intensity",
-    # Contract version 2 (all optional, so a version 1 request stays valid):
-    "age",
-    "enjoyment_interference",
-    "activity_interference",
-)
-
-
-class InvalidPayload(ValueError):
-    """The input does not follow the contract; the message names every problem."""
-
-
-def answers_from_payload(payload: object, ruleset: Ruleset) -> Answers:
-    """Validate a decoded JSON request and turn it into Answers.
-
-    Raises InvalidPayload with a one-line message naming each problem.
-    """
-    if not isinstance(payload, dict):
-        raise InvalidPayload("the input must be a JSON object with an 'answers' field")
-    problems = [f"unknown field {key!r}" for key in payload if key not in PAYLOAD_FIELDS]
-    answers = payload.get("answers")
-    if "answers" not in payload:
-        problems.append("'answers' is required (use {} for none)")
-    elif not isinstance(answers, dict):
-        problems.append("'answers' must be an object mapping question codes to true or false")
-    else:
-        for code, value in answers.items():
-            if code not in ruleset.by_code:
-                problems.append(f"unknown question code {code!r}")
-            elif not isinstance(value, bool):
-                problems.append(f"answer to {code!r} must be true or false, not {_json_repr(value)}")
-    duration = payload.get("pain_duration")
-    if duration is not None and duration not in DURATIONS:
-        problems.append(f"'pain_duration' must be one of {', '.join(DURATIONS)}, not {_json_repr(duration)}")
-    intensity = payload.get("pain_intensity")
-    if intensity is not None and (
-        isinstance(intensity, bool) or not isinstance(intensity, int) or intensity not in INTENSITY_RANGE
-    ):
-        problems.append(f"'pain_intensity' must be a whole number from 0 to 10, not {_json_repr(intensity)}")
-    for name in ("enjoyment_interference", "activity_interference"):
-        value = payload.get(name)
-        if value is not None and not _whole_number_in(value, INTERFERENCE_RANGE):
-            problems.append(f"{name!r} must be a whole number from 0 to 10, not {_json_repr(value)}")
-    age = payload.get("age")
-    if age is not None and not _whole_number_in(age, AGE_RANGE):
-        problems.append(
-            f"'age' must be a whole number of years from 16 to 110 (the check is for adults), not {_json_repr(age)}"
-        )
-    if problems:
-        raise InvalidPayload("; ".join(problems))
-    return Answers.from_mapping(
-        answers,
-        duration,
-        intensity,
-        age=age,
-        enjoyment_interference=payload.get("enjoyment_interference"),
-        activity_interference=payload.get("activity_interference"),
-    )
-
-
-def _whole_number_in(value: object, allowed: range) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int) and value in allowed
-
-
-def assessment_to_payload(assessment: Assessment) -> dict[str, object]:
-    """The contract's response: disposition, suggested conditions (with the answers for and against
-    each), drivers, red flags, and (version 2) the PEG score, whether ACC may cover it and what decided it."""
-    return {
-        "disposition": assessment.disposition,
-        "conditions": [
-            {
-                "slug": s.slug,
-                "name": s.name,
-                "score": s.score,
-                "matched": list(s.matched),
-                "against": list(s.missing),
-            }
-            for s in assessment.suggestions
-        ],
-        "drivers": list(assessment.drivers),
-        "red_flags": list(assessment.red_flags),
-        "peg": assessment.peg,
-        "acc_possible": assessment.acc_possible,
-        "reasons": list(assessment.reasons),
-    }
-
-
-def _json_repr(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "an " + ("object" if isinstance(value, dict) else "array" if isinstance(value, list) else "value")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from triage import escalation, scoring
+from triage.payload import answers_from_payload, assessment_to_payload
 
 from ..conftest import EXAMPLES
 
@@ -172,7 +173,7 @@ def test_each_suggested_condition_lists_its_telling_symptoms_not_reported(db_rul
     assert impingement.slug == "hip-impingement"
     assert impingement.matched == ("groin_pain", "clicking_catching")
     assert impingement.missing == ("pain_deep_flexion_twisting",)
-    payload = scoring.assessment_to_payload(assessment)
+    payload = assessment_to_payload(assessment)
     assert payload["conditions"][0]["against"] == ["pain_deep_flexion_twisting"]
 
 
@@ -197,7 +198,7 @@ def test_the_escalation_module_imports_nothing_from_django():
 
 
 def test_assess_contract_v2_output_in_full(db_ruleset):
-    answers = scoring.answers_from_payload(
+    answers = answers_from_payload(
         {
             "answers": {"groin_pain": True, "clicking_catching": True, "accident_onset": True},
             "pain_duration": "under_6_weeks",
@@ -208,7 +209,7 @@ def test_assess_contract_v2_output_in_full(db_ruleset):
         },
         db_ruleset,
     )
-    payload = scoring.assessment_to_payload(scoring.score(db_ruleset, answers))
+    payload = assessment_to_payload(scoring.score(db_ruleset, answers))
     assert json.loads(json.dumps(payload)) == {
         "disposition": "book_assessment",
         "conditions": [

@@ -12,6 +12,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from triage import scoring, services
 from triage.models import Submission
+from triage.payload import answers_from_payload, assessment_to_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,7 @@ def items_by_link_id(items):
 def test_the_api_answers_contract_v2_exactly_like_the_scoring(client, db_ruleset):
     status, body = post(client, ASSESS, V2_REQUEST)
     assert status == 200
-    expected = scoring.assessment_to_payload(
-        scoring.score(db_ruleset, scoring.answers_from_payload(V2_REQUEST, db_ruleset))
-    )
+    expected = assessment_to_payload(scoring.score(db_ruleset, answers_from_payload(V2_REQUEST, db_ruleset)))
     assert body == expected
     assert body["disposition"] == "see_gp_soon"
     assert (body["peg"], body["acc_possible"]) == (7.0, True)

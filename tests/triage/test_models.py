@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from triage import scoring
+from triage import scoring, vocabulary
 from triage.models import URGENCY_ORDER, Disposition, PainDuration, QuestionKind
 
 
 def copied(prefix: str) -> dict[str, str]:
-    """scoring's constants named ``<prefix>*``, in the order they are defined."""
-    return {name.removeprefix(prefix): value for name, value in vars(scoring).items() if name.startswith(prefix)}
+    """scoring's constants named ``<prefix>*``, in the order they are defined (in triage.vocabulary)."""
+    return {name.removeprefix(prefix): value for name, value in vars(vocabulary).items() if name.startswith(prefix)}
 
 
 def test_scoring_has_exactly_the_models_dispositions_most_urgent_first():

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from triage import scoring, services
+from triage.payload import assessment_to_payload
 
 GOLDEN = json.loads((Path(__file__).parent.parent / "data" / "ruleset1_results.json").read_text())["cases"]
 
@@ -26,7 +27,7 @@ def test_ruleset_1_scores_every_answer_set_exactly_as_before(ruleset, case):
     record = services.assessment_record(assessment)
     assert {key: record[key] for key in case["record"]} == case["record"]
     # Version 2 of the contract only adds fields: every version 1 field keeps its value.
-    payload = scoring.assessment_to_payload(assessment)
+    payload = assessment_to_payload(assessment)
     for condition in payload["conditions"]:
         del condition["against"]
     assert {key: payload[key] for key in case["payload"]} == case["payload"]

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from triage import scoring
+from triage.payload import InvalidPayload, answers_from_payload
 from triage.scoring import Answers, score
 
 
@@ -241,7 +242,7 @@ def test_inconsistent_rulesets_are_refused(weights, message):
 
 
 def test_payload_is_parsed_into_answers(ruleset):
-    answers = scoring.answers_from_payload(
+    answers = answers_from_payload(
         {
             "answers": {"groin_pain": True, "clicking_catching": False},
             "pain_duration": "over_12_weeks",
@@ -250,7 +251,7 @@ def test_payload_is_parsed_into_answers(ruleset):
         ruleset,
     )
     assert answers == Answers(frozenset({"groin_pain"}), "over_12_weeks", 0)
-    assert scoring.answers_from_payload({"answers": {}}, ruleset) == Answers(frozenset())
+    assert answers_from_payload({"answers": {}}, ruleset) == Answers(frozenset())
 
 
 @pytest.mark.parametrize(
@@ -273,7 +274,7 @@ def test_payload_is_parsed_into_answers(ruleset):
     ],
 )
 def test_bad_payloads_are_refused_naming_the_problem(ruleset, payload, fragment):
-    with pytest.raises(scoring.InvalidPayload) as caught:
-        scoring.answers_from_payload(payload, ruleset)
+    with pytest.raises(InvalidPayload) as caught:
+        answers_from_payload(payload, ruleset)
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from triage import scoring, selectors
+from triage.payload import InvalidPayload, answers_from_payload, assessment_to_payload
 
 
 class Command(BaseCommand):
@@ -37,11 +38,11 @@ class Command(BaseCommand):
         except DatabaseError as error:
             self._fail(f"cannot read the ruleset from the database ({error.__class__.__name__}); run the migrations")
         try:
-            answers = scoring.answers_from_payload(payload, ruleset)
-        except scoring.InvalidPayload as error:
+            answers = answers_from_payload(payload, ruleset)
+        except InvalidPayload as error:
             self._fail(str(error))
         assessment = scoring.score(ruleset, answers)
-        self.stdout.write(json.dumps(scoring.assessment_to_payload(assessment)))
+        self.stdout.write(json.dumps(assessment_to_payload(assessment)))
 
     def _fail(self, message: str) -> None:
         sys.stderr.write(f"assess: {message}\n")
