@@ -41,8 +41,10 @@ def production_env(*, run_id: str, database_url: str, workers: int) -> dict[str,
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"load-{run_id}",
-        # All simulated patients share 127.0.0.1: the per-IP limit would stop them.
+        # All simulated patients share 127.0.0.1: the per-IP limits would stop them.
         "TRIAGE_SUBMISSIONS_PER_HOUR": "100000000",
+        "TRIAGE_STEP_POSTS_PER_HOUR": "100000000",
+        "TRIAGE_NEW_SESSIONS_PER_HOUR": "100000000",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": str(workers),
         "DATABASE_URL": database_url,
