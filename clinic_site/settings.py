@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "review",
     "booking",
     "notifications",
+    "followups",
     # Listed so its docs page uses the bundled Swagger UI files, not a CDN.
     "ninja",
     "api",

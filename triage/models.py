@@ -83,6 +83,18 @@ class Submission(models.Model):
     contact_consent_at = models.DateTimeField(
         _("consent given at"), null=True, blank=True, help_text=_("When the person ticked the consent box.")
     )
+    # Follow-up check-ins (the followups app): a separate opt-in on the contact
+    # step, only with an email and consent to be contacted. Unsubscribing
+    # clears it and records when, so no further check-in is ever emailed.
+    followup_consent = models.BooleanField(
+        _("agreed to follow-up check-ins"),
+        default=False,
+        help_text=_("May we email at 6 and 12 weeks to ask how they are getting on."),
+    )
+    followup_consent_at = models.DateTimeField(_("check-in consent given at"), null=True, blank=True)
+    followup_unsubscribed_at = models.DateTimeField(
+        _("unsubscribed from check-ins at"), null=True, blank=True, help_text=_("No check-in is emailed after this.")
+    )
     privacy_notice_version = models.CharField(
         _("privacy notice version"),
         max_length=20,
@@ -190,6 +202,11 @@ class Submission(models.Model):
                 condition=models.Q(contact_consent=True)
                 | (models.Q(contact_name="") & models.Q(contact_email="") & models.Q(contact_phone="")),
                 name="contact_details_only_with_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(followup_consent=False)
+                | (models.Q(contact_consent=True) & ~models.Q(contact_email="")),
+                name="followup_only_with_email_and_consent",
             ),
         ]
 

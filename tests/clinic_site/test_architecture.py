@@ -1,4 +1,4 @@
-"""Imports run one way: clinic_site -> {review, booking, api, interop} -> notifications -> triage -> audit.
+"""Imports run one way: clinic_site -> {review, booking, api, interop} -> followups -> notifications -> triage -> audit.
 
 Every module of the project's apps (migrations and tests aside) is parsed, and
 each import of another project app is checked against the layers below. An
@@ -28,6 +28,9 @@ LAYERS = {
     # Emails about submissions and booking requests: booking calls it; it reads
     # triage and hears of new submissions through triage's signal.
     "notifications": 1.5,
+    # Follow-up check-ins: emails through notifications, about triage's
+    # submissions; review, interop and the API show them.
+    "followups": 1.75,
     "triage": 1,
     "audit": 0,
 }
