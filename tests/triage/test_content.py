@@ -17,6 +17,7 @@ from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetV
 pytestmark = pytest.mark.django_db
 SECOND = importlib.import_module("triage.migrations.0008_second_ruleset")
 
+
 def draft_as_version_2_published_it() -> dict:
     """The draft without the built-in fields' words: those became content after version 2 (migration 0013).
 

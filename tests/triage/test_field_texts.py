@@ -20,6 +20,7 @@ from triage.models import QuestionnaireField, RulesetVersion
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def start(client):
     assert client.get(reverse("triage:check")).status_code == 302
