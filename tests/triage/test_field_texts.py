@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from audit.actor import SYSTEM
 from audit.models import AuditEvent
 from tests.conftest import own_result
+from tests.review_helpers import clinician, content_editor
 from tests.triage.test_views import answer_steps, step_url
 from triage import field_texts, screens, selectors, services
 from triage.forms import QuestionsForm
@@ -140,20 +141,27 @@ def test_every_field_in_the_fhir_questionnaire_carries_its_help_and_why(client, 
             assert fhir_item(client, url, f"{code}.help")["text"] == text.help_text
 
 
-def test_editors_change_the_words_in_the_admin_audited_but_never_add_or_delete_a_field(admin_client):
+def test_content_editors_change_the_words_in_the_admin_audited_but_never_add_or_delete_a_field(client):
+    client.force_login(content_editor())
     url = reverse("admin:triage_questionnairefield_change", args=[field_texts.AGE])
-    response = admin_client.post(
+    response = client.post(
         url, {"label": "How old are you?", "help_text": "Optional. In whole years.", "why_we_ask": "Plainer."}
     )
     assert response.status_code == 302
     assert QuestionnaireField.objects.get(code=field_texts.AGE).why_we_ask == "Plainer."
     event = AuditEvent.objects.filter(target="questionnairefield age").get()
     assert event.detail == {"fields": ["why_we_ask"]}
-    assert admin_client.get(reverse("admin:triage_questionnairefield_add")).status_code == 403
-    assert (
-        admin_client.post(reverse("admin:triage_questionnairefield_delete", args=[field_texts.AGE])).status_code == 403
-    )
-    assert admin_client.get(reverse("admin:triage_questionnairefield_changelist")).status_code == 200
+    assert client.get(reverse("admin:triage_questionnairefield_add")).status_code == 403
+    assert client.post(reverse("admin:triage_questionnairefield_delete", args=[field_texts.AGE])).status_code == 403
+    assert client.get(reverse("admin:triage_questionnairefield_changelist")).status_code == 200
+
+
+def test_clinicians_read_the_words_but_do_not_change_them(client):
+    client.force_login(clinician())
+    url = reverse("admin:triage_questionnairefield_change", args=[field_texts.AGE])
+    assert client.get(url).status_code == 200
+    client.post(url, {"label": "Changed", "help_text": "", "why_we_ask": "Changed."})
+    assert QuestionnaireField.objects.get(code=field_texts.AGE).label == "How old are you?"
 
 
 def test_the_why_we_ask_is_required_in_the_admin(admin_client):
