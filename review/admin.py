@@ -25,12 +25,14 @@ from audit.admin import AuditTrailInsteadOfLogEntryMixin, SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from booking.models import BookingStatus
+from followups import selectors as followup_selectors
 from triage import services as triage_services
 from triage.access import submissions_visible
 from triage.models import Submission
 
 from . import actions, services, views
 from .changelist import QueueChangeList, QueuePaginator, extra_actions, search_kind
+from .checkins import CheckInColumnsMixin
 from .display import DISPOSITION_SHORT, relative_time
 from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
@@ -43,7 +45,7 @@ ADMIN_CSS = {"all": ["css/review-admin.css"]}
 DELETED_IN_ADMIN = "deleted by staff in the admin"
 VIEW_ANSWERS = "triage.view_answers"
 # Columns and filters that come from the answers or the scoring: only for staff who may see those.
-ANSWER_COLUMNS = ("top_suggestion", "pain")
+ANSWER_COLUMNS = ("top_suggestion", "pain", "checkin")
 ANSWER_FILTERS = (SuggestedConditionFilter,)
 BOOKING_SHORT = {
     BookingStatus.NEW: "requested",
@@ -54,7 +56,7 @@ BOOKING_SHORT = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
+class SubmissionAdmin(CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status
@@ -68,6 +70,7 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
         "disposition_badge",
         "top_suggestion",
         "pain",
+        "checkin",
         "contactable",
         "booking",
         "clinic_name",
@@ -110,9 +113,10 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         # The queue's query lives in review.selectors.queue; need to know (only the clinics
         # this person works for, triage.access) in the same query.
-        return submissions_visible(
-            user=request.user, queryset=queue.queue_annotate(queryset=super().get_queryset(request))
+        annotated = followup_selectors.checkins_latest_annotate(
+            queryset=queue.queue_annotate(queryset=super().get_queryset(request))
         )
+        return submissions_visible(user=request.user, queryset=annotated)
 
     def get_ordering(self, request: HttpRequest):
         # "Needs action": most urgent, contactable, longest waiting first; "all
@@ -268,6 +272,7 @@ class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
             extra_context["summary"] = page.submission_summary_get(submission=obj)
             if self.has_view_answers_permission(request):
                 extra_context["review"] = page.submission_review_get(submission=obj)
+                extra_context.update(self.checkins_context(submission=obj))
             if request.method == "GET":
                 audit_record(action=AuditAction.VIEW, target=obj.reference, actor=Actor.from_request(request))
         return super().change_view(request, object_id, form_url, extra_context)
