@@ -70,8 +70,16 @@ class CheckInRow:
 
 
 def _red_flag_words(codes: Iterable[str], *, ruleset_version: int) -> tuple[str, ...]:
-    """The warning signs ticked, in words: the submission's ruleset first, then the latest, else the code."""
-    rulesets = [triage_selectors.ruleset_get_version(number=ruleset_version), triage_selectors.ruleset_get()]
+    """The warning signs ticked, in words: the submission's ruleset first, then the latest, else the code.
+
+    Rulesets come from triage's cache by number; read only when there are codes to word.
+    """
+    codes = list(codes)
+    if not codes:
+        return ()
+    rulesets = [triage_selectors.ruleset_get_version(number=ruleset_version)]
+    if any(code not in rulesets[0].by_code for code in codes):
+        rulesets.append(triage_selectors.ruleset_get())
     words = []
     for code in codes:
         question = next((r.by_code[code] for r in rulesets if code in r.by_code), None)
