@@ -77,6 +77,16 @@ def peg_change(*, baseline_peg: float | None, peg_now: float | None) -> str | No
     return SAME
 
 
+def worse_because(baseline_peg: float | None, checkin: CheckInAnswers) -> tuple[str, ...]:
+    """Why an answered check-in is worse: "rating" (worse or much worse), "peg" (up 30% or more), or both."""
+    reasons = []
+    if checkin.global_change in WORSE_RATINGS:
+        reasons.append("rating")
+    if peg_change(baseline_peg=baseline_peg, peg_now=checkin_peg(checkin)) == WORSE:
+        reasons.append("peg")
+    return tuple(reasons)
+
+
 def trajectory(baseline_peg: float | None, checkin: CheckInAnswers | None) -> str | None:
     """IMPROVED, SAME or WORSE for an answered check-in (the rule above); None when not answered."""
     if checkin is None or checkin.status != ANSWERED:

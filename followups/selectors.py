@@ -198,6 +198,7 @@ class WorseRow:
     peg_now: float | None
     global_change_label: str
     red_flags: bool
+    because: tuple[str, ...] = ()  # "rating", "peg" (outcomes.worse_because)
 
 
 @dataclass
@@ -308,6 +309,7 @@ def followup_dashboard_get(*, submissions: QuerySet[Submission] | None = None) -
                     peg_now=outcomes.checkin_peg(values),
                     global_change_label=str(GlobalChange(row["global_change"]).label) if row["global_change"] else "",
                     red_flags=bool(row["red_flags"]),
+                    because=outcomes.worse_because(baseline, values),
                 )
             )
     order = {value: i for i, value in enumerate(URGENCY_ORDER)}  # most urgent first

@@ -45,7 +45,7 @@ ADMIN_CSS = {"all": ["css/review-admin.css"]}
 DELETED_IN_ADMIN = "deleted by staff in the admin"
 VIEW_ANSWERS = "triage.view_answers"
 # Columns and filters that come from the answers or the scoring: only for staff who may see those.
-ANSWER_COLUMNS = ("top_suggestion", "pain", "checkin")
+ANSWER_COLUMNS = ("top_suggestion", "pain")
 ANSWER_FILTERS = (SuggestedConditionFilter,)
 BOOKING_SHORT = {
     BookingStatus.NEW: "requested",
@@ -70,7 +70,6 @@ class SubmissionAdmin(CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, adm
         "disposition_badge",
         "top_suggestion",
         "pain",
-        "checkin",
         "contactable",
         "booking",
         "clinic_name",
@@ -196,14 +195,17 @@ class SubmissionAdmin(CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, adm
 
     @admin.display(description=_("pain"), ordering="pain_intensity")
     def pain(self, obj: Submission) -> str:
-        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10."""
-        # Computed from the row's own columns: no query.
+        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10;
+        under it, the latest answered check-in's trajectory (review.checkins)."""
+        # Computed from the row's own columns and annotation: no query.
         if obj.peg is not None:
             title = _("PEG: mean of pain, enjoyment and activity interference, 0 to 10")
-            return format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
-        if obj.pain_intensity is None:
-            return "—"
-        return format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
+            cell = format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
+        elif obj.pain_intensity is None:
+            cell = "—"
+        else:
+            cell = format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
+        return self.with_checkin(obj, cell)
 
     @admin.display(description=_("clinic"), ordering="clinic__name")
     def clinic_name(self, obj: Submission) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -45,16 +44,19 @@ def trajectory_badge(*, trajectory: str | None, week: int | None = None) -> str:
 
 
 class CheckInColumnsMixin:
-    """The queue's "check-in" column (the latest answered check-in's trajectory) and the page's context."""
+    """The queue's trajectory (under the pain figure) and the submission page's check-in section."""
 
-    @admin.display(description=_("check-in"))
-    def checkin(self, obj: Submission) -> str:
-        # From the row's annotation (followups.selectors.checkins_latest_annotate): no query.
+    def with_checkin(self, obj: Submission, cell: str) -> str:
+        """The queue's pain cell with the latest answered check-in's trajectory under it, when there is one.
+
+        Under the pain figure, not a column of its own: the call list must fit 1,280 px.
+        From the row's annotation (followups.selectors.checkins_latest_annotate): no query.
+        """
         latest = followup_selectors.latest_trajectory(submission=obj)
-        if latest is None:
-            return "—"
+        if latest is None or latest[1] is None:
+            return cell
         week, trajectory = latest
-        return trajectory_badge(trajectory=trajectory, week=week)
+        return format_html("{}<br>{}", cell, trajectory_badge(trajectory=trajectory, week=week))
 
     def checkins_context(self, *, submission: Submission) -> dict:
         """The submission page's check-in section (for staff who may see the answers)."""

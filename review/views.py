@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
 from audit.models import AuditAction
@@ -70,6 +71,10 @@ DISPOSITION_KEYS = [
 ]
 
 
+# "Emailed" beside "509 emailed" would read as the same count: these are the ones not answered yet.
+FOLLOWUP_STATUS_WORDS = {CheckInStatus.SENT: _("No reply yet")}
+
+
 def dashboard(request: HttpRequest, *, context: dict, opts, submissions: QuerySet[Submission]) -> HttpResponse:
     """The dashboard over ``submissions`` (those the person may see), its look recorded in the audit trail."""
     data = reports.dashboard_get(submissions=submissions)
@@ -92,6 +97,9 @@ def dashboard(request: HttpRequest, *, context: dict, opts, submissions: QuerySe
         "per_clinic_height": charts.bars_height(data.per_clinic),
         "per_condition_height": charts.bars_height(data.per_condition),
         "followup": followup,
-        "followup_statuses": [(label, followup.by_status.get(value, 0)) for value, label in CheckInStatus.choices],
+        "followup_statuses": [
+            (FOLLOWUP_STATUS_WORDS.get(value, label), followup.by_status.get(value, 0))
+            for value, label in CheckInStatus.choices
+        ],
     }
     return TemplateResponse(request, "admin/review/dashboard.html", context)

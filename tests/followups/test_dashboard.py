@@ -84,7 +84,7 @@ def test_the_follow_up_figures_of_a_known_set(known_set, django_assert_max_num_q
     assert data.self_care_worse_count == 1
     (worse,) = data.self_care_worse
     assert (worse.reference, worse.week, worse.peg_then, worse.peg_now) == (known_set["s2"].reference, 6, 4.0, 6.0)
-    assert (worse.global_change_label, worse.red_flags) == ("Better", False)
+    assert (worse.global_change_label, worse.red_flags, worse.because) == ("Better", False, ("peg",))
     assert data.new_red_flags == 1
 
 

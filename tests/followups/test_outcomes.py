@@ -123,3 +123,10 @@ def test_nothing_to_judge_without_a_rating_or_a_peg():
 def test_the_check_in_peg_is_the_mean_of_three_to_one_decimal():
     assert outcomes.checkin_peg(answered((3, 4, 4))) == 3.7
     assert outcomes.checkin_peg(answered((3, 4, None))) is None
+
+
+def test_why_a_check_in_is_worse():
+    assert outcomes.worse_because(6.0, answered((6, 6, 6), 7)) == ("rating",)
+    assert outcomes.worse_because(4.0, answered((6, 6, 6), 2)) == ("peg",)
+    assert outcomes.worse_because(4.0, answered((6, 6, 6), 6)) == ("rating", "peg")
+    assert outcomes.worse_because(6.0, answered((3, 3, 3), 1)) == ()

@@ -1,4 +1,4 @@
-"""Check-ins as FHIR R4: the check-in Questionnaire, one QuestionnaireResponse per answered check-in, partOf the first."""
+"""Check-ins as FHIR R4: their Questionnaire, one QuestionnaireResponse per answered check-in, partOf the first."""
 
 from __future__ import annotations
 

@@ -47,17 +47,17 @@ def reception_client(client, db):
     return client
 
 
-def test_the_queue_shows_the_latest_trajectory_to_clinicians(clinician_client, followed, db_ruleset):
+def test_the_queue_shows_the_latest_trajectory_under_the_pain_figure(clinician_client, followed, db_ruleset):
     submission_with_peg(db_ruleset)  # no check-in
-    response = clinician_client.get(CHANGELIST, {"queue": "all"})
-    body = response.content.decode()
-    assert "column-checkin" in body
-    assert 'class="ff-trend ff-trend-improved" title="6-week check-in: improved">Better</span>' in body
+    body = clinician_client.get(CHANGELIST, {"queue": "all"}).content.decode()
+    badge = '<span class="ff-trend ff-trend-improved" title="6-week check-in: improved">Better</span>'
+    assert f"6.0</span><br>{badge}</td>" in body
+    assert body.count("ff-trend ") == 1  # the other row has none
 
 
 def test_reception_sees_no_trajectory_in_the_queue(reception_client, followed):
     body = reception_client.get(CHANGELIST, {"queue": "all"}).content.decode()
-    assert "column-checkin" not in body and "ff-trend" not in body
+    assert "column-pain" not in body and "ff-trend" not in body
 
 
 @pytest.mark.parametrize("size", [3, 120])

@@ -139,17 +139,17 @@ class Command(BaseCommand):
             fate = _pick(rng, ("answered", "opened", "quiet", "bounced", "unsubscribed"), FATE)
             still_open = checkin.expires_at > now
             if fate == "answered":
-                self._answer(rng, checkin, submission, course, week, red_flags)
+                self._answer(rng, checkin, submission, course, week, red_flags, now)
             elif fate == "opened":
                 checkin.status = CheckInStatus.OPENED if still_open else CheckInStatus.EXPIRED
-                checkin.opened_at = sent_at + timedelta(hours=rng.randint(1, 72))
+                checkin.opened_at = min(sent_at + timedelta(hours=rng.randint(1, 72)), now)
             elif fate == "quiet":
                 checkin.status = CheckInStatus.SENT if still_open else CheckInStatus.EXPIRED
             elif fate == "bounced":
                 checkin.status = CheckInStatus.BOUNCED
             else:
                 checkin.status = CheckInStatus.UNSUBSCRIBED
-                checkin.opened_at = sent_at + timedelta(hours=rng.randint(1, 48))
+                checkin.opened_at = min(sent_at + timedelta(hours=rng.randint(1, 48)), now)
             if checkin.status in (CheckInStatus.ANSWERED, CheckInStatus.EXPIRED, CheckInStatus.UNSUBSCRIBED):
                 checkin.nonce = ""  # the link is single use: spent or closed
             made.append(checkin)
@@ -162,7 +162,7 @@ class Command(BaseCommand):
                 course = _pick(rng, ("improved", "same", "worse"), (improved, same, worse))
         return made, None
 
-    def _answer(self, rng, checkin: CheckIn, submission, course: str, week: int, red_flags) -> None:
+    def _answer(self, rng, checkin: CheckIn, submission, course: str, week: int, red_flags, now) -> None:
         # Further along by 12 weeks: a larger change either way.
         depth = 1.0 if week == CHECKIN_WEEKS[0] else 1.3
         factor = {
@@ -171,8 +171,9 @@ class Command(BaseCommand):
             "worse": 1 + rng.uniform(0.35, 0.7) * depth,
         }[course]
         checkin.status = CheckInStatus.ANSWERED
-        checkin.opened_at = checkin.sent_at + timedelta(hours=rng.randint(1, 72))
-        checkin.answered_at = checkin.opened_at + timedelta(minutes=rng.randint(2, 15))
+        # Never in the future: a check-in emailed this morning was answered by now at the latest.
+        checkin.opened_at = min(checkin.sent_at + timedelta(hours=rng.randint(1, 72)), now - timedelta(minutes=20))
+        checkin.answered_at = min(checkin.opened_at + timedelta(minutes=rng.randint(2, 15)), now)
         checkin.pain_intensity = _item(submission.pain_intensity, factor, rng)
         checkin.enjoyment_interference = _item(submission.enjoyment_interference, factor, rng)
         checkin.activity_interference = _item(submission.activity_interference, factor, rng)
