@@ -243,8 +243,10 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         self.storage.current_step = step
         messages.warning(
             self.request,
-            "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
-            "for a while. Your answers are still on this page: please try the button again later.",
+            _(
+                "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
+                "for a while. Your answers are still on this page: please try the button again later."
+            ),
         )
         # The page itself, never a redirect: the answers are shown again without being stored.
         response = WizardView.render(self, form)
