@@ -77,6 +77,8 @@ def test_both_legs_ends_the_questionnaire_at_the_emergency_page(start, db_rulese
     assert submission.disposition == "emergency"
     page = start.get(response["Location"]).content.decode()
     assert "Call 111" in page and "both legs" in page
+    # An urgent result never talks of booking: the reference is for later, not for the 111 call.
+    assert "if you book" not in page and "You do not need it to get help now" in page
 
 
 def test_a_cancer_history_at_50_or_over_ends_at_the_doctor_today_page(start, db_ruleset):
