@@ -39,7 +39,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0005_reception_group"),
+        ("review", "0006_clinicians_view_checkins"),
         ("triage", "0013_questionnaire_field_texts"),
     ]
 
