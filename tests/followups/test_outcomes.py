@@ -78,6 +78,14 @@ def test_a_rise_of_exactly_30_percent_is_worse():
     assert peg_change(baseline_peg=3.3, peg_now=4.3) == WORSE  # +1.0 >= 0.99
 
 
+def test_a_change_under_one_point_is_not_meaningful_however_large_in_percent():
+    # Low starting scores: 30% of 2.3 is 0.69, but 2.3 -> 3.0 is under a point on a 0-10 scale.
+    assert peg_change(baseline_peg=2.3, peg_now=3.0) == SAME
+    assert peg_change(baseline_peg=1.0, peg_now=0.0) == IMPROVED
+    assert peg_change(baseline_peg=1.0, peg_now=0.3) == SAME
+    assert trajectory(2.3, answered((3, 3, 3), 3)) == SAME  # "a little better", PEG 3.0
+
+
 def test_one_decimal_baselines_are_compared_exactly():
     # 30% of 3.3 is 0.99: a fall to 2.3 (1.0) counts, to 2.4 (0.9) does not.
     assert peg_change(baseline_peg=3.3, peg_now=2.3) == IMPROVED
@@ -96,9 +104,10 @@ def test_worse_wins_over_improved():
     assert trajectory(6.0, answered((3, 3, 3), 7)) == WORSE
 
 
-def test_a_baseline_of_zero_cannot_fall_and_any_rise_is_worse():
+def test_a_baseline_of_zero_cannot_fall_and_a_rise_of_a_point_is_worse():
     assert peg_change(baseline_peg=0.0, peg_now=0.0) == SAME
-    assert peg_change(baseline_peg=0.0, peg_now=0.3) == WORSE
+    assert peg_change(baseline_peg=0.0, peg_now=0.7) == SAME
+    assert peg_change(baseline_peg=0.0, peg_now=1.0) == WORSE
     assert trajectory(0.0, answered((0, 0, 0), 1)) == IMPROVED  # their rating still counts
 
 
