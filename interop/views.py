@@ -43,6 +43,7 @@ def questionnaire(request: HttpRequest, version: int | None = None) -> HttpRespo
         published_at=row.published_at,
         clinics=triage_selectors.clinic_list(),
         urls=fhir_urls(request),
+        texts=triage_selectors.field_texts_get(number=row.number),
     )
     return fhir_response(resource)
 

@@ -100,7 +100,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """
         if not hasattr(self, "_resolved_form_list"):
             self._plan = screens.plan_build(
-                ruleset=self.ruleset, stored=self.storage.get_step_data, form_kwargs=self._form_kwargs
+                ruleset=self.ruleset,
+                stored=self.storage.get_step_data,
+                form_kwargs=self._form_kwargs,
+                # The built-in fields' words, published with the ruleset (cached with it: no query).
+                texts=selectors.field_texts_get(number=self.ruleset.version),
             )
             self._resolved_form_list = {name: shown.screen.form_class for name, shown in self._plan.shown.items()}
             self._cache_signature = None

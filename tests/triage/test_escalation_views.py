@@ -48,7 +48,8 @@ def test_the_first_screens_ask_both_legs_then_age_and_context_with_why_we_ask_on
     assert 'name="about_you-age"' in content
     for code in ("cancer_history", "accident_onset"):
         assert f'name="about_you-{code}"' in content
-    assert content.count("<summary>Why we ask</summary>") == 2
+    # The age (a built-in field, its words from the published ruleset) and the two context questions.
+    assert content.count("<summary>Why we ask</summary>") == 3
     assert "ACC may cover injuries" in content
 
 
