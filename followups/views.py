@@ -113,7 +113,9 @@ def checkin_done(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE_SESSION_KEY) or {}
     clinic = Clinic.objects.filter(pk=done["clinic"]).first() if done.get("clinic") else None
     clinics = [clinic] if clinic is not None else selectors.clinic_list()
-    context = {"disposition": done.get("disposition", ""), "clinics": clinics, "preferred": clinic}
+    # The clinics a person can phone or book online; the chosen one alone when they chose one.
+    reachable = [c for c in clinics if c.phone or c.booking_url]
+    context = {"disposition": done.get("disposition", ""), "reachable": reachable, "preferred": clinic}
     return render(request, "followups/checkin_done.html", context)
 
 

@@ -160,3 +160,16 @@ def test_the_page_costs_a_fixed_number_of_queries(client, checkin, django_assert
     client.get(link_path(checkin))  # opened (and audited) once, outside the count
     with django_assert_max_num_queries(6):
         assert client.get(link_path(checkin)).status_code == 200
+
+
+def test_the_thank_you_page_gives_the_chosen_clinics_booking_route(client, ruleset):
+    from triage.models import Clinic
+
+    chosen, other = Clinic.objects.order_by("pk")[:2]
+    Clinic.objects.filter(pk__in=[chosen.pk, other.pk]).update(phone="09 300 1234", booking_url="https://book.example/")
+    checkin = services.checkin_send(submission=opted_in(ruleset, days_ago=42, clinic=chosen), week=6)
+    response = client.post(link_path(checkin), ANSWERS)
+    page = client.get(response["Location"]).content.decode()
+    assert chosen.label in page and other.label not in page
+    assert 'href="tel:093001234"' in page and 'href="https://book.example/"' in page
+    assert f'href="{reverse("triage:check")}"' in page
