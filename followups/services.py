@@ -78,8 +78,7 @@ def checkins_due(*, now: datetime, limit: int = BATCH_LIMIT) -> list[tuple[Submi
             eligible.filter(window)
             # One made already, for this week or a later one: nothing to do.
             .exclude(checkins__week__gte=week)
-            .select_related("clinic")
-            .only("pk", "reference", "created_at", "contact_email", "clinic__name")
+            .only("pk", "reference", "created_at", "contact_email", "followup_consent")
             .order_by("created_at", "pk")[:limit]
         )
         due += [(submission, week) for submission in rows]

@@ -265,13 +265,13 @@ class ContactForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        help_text=_("Optional. You can change your mind when you book."),
+        help_text=_("Optional. You can change it when you book."),
         error_messages={"invalid_choice": _("Choose a clinic from the list, or “No preference”.")},
     )
     contact_consent = forms.BooleanField(
         label=_("I would like the clinic to contact me about these answers"),
         required=False,
-        help_text=_("Leave this unticked to stay anonymous. We only use your details to contact you about this."),
+        help_text=_("We only use your details to contact you about these answers."),
     )
     contact_name = contact_fields.name(required=False)
     contact_email = contact_fields.email()
@@ -280,7 +280,7 @@ class ContactForm(forms.Form):
     followup_consent = forms.BooleanField(
         label=_("May we check how you are getting on in 6 and 12 weeks?"),
         required=False,
-        help_text=_("We would email you twice with a few short questions. You can stop the emails at any time."),
+        help_text=_("Two short emails; stop them any time."),
     )
 
     def __init__(self, *args, clinics: Sequence[Clinic], **kwargs) -> None:

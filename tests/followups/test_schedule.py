@@ -141,3 +141,17 @@ def test_the_beat_schedule_runs_the_task_daily(settings):
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "followups.send_due")
     assert isinstance(entry["schedule"], crontab)
     assert entry["schedule"].hour == {10} and entry["schedule"].minute == {0}
+
+
+def test_finding_what_is_due_costs_one_query_a_week_and_each_send_a_fixed_number(
+    ruleset, django_assert_num_queries, django_assert_max_num_queries
+):
+    for days in (42, 43, 44, 85, 86):
+        opted_in(ruleset, days_ago=days)
+    with django_assert_num_queries(2):
+        due = services.checkins_due(now=timezone.now())
+    assert sorted(week for _s, week in due) == [6, 6, 6, 12, 12]
+    submission, week = due[0]
+    # The row, the log row (looked up, then made), the audit line and its chain head, savepoints: 12 on both databases.
+    with django_assert_max_num_queries(12):
+        services.checkin_send(submission=submission, week=week)
