@@ -199,8 +199,8 @@ def screens_for(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts | None =
             name=CONTACT,
             form_class=ContactForm,
             template=CONTACT_FIELDS,
-            title=_("Your clinic and contact details"),
-            hint=_("This page is optional. You can stay anonymous and still see your result."),
+            title=_("Clinic and contact details"),
+            hint=_("You can skip this page and stay anonymous."),
             field=texts[field_texts.CLINIC],
         )
     )
