@@ -30,7 +30,7 @@ from triage.access import submissions_visible
 from triage.models import Submission
 
 from . import actions, services, views
-from .changelist import QueueChangeList, QueuePaginator, extra_actions, search_kind
+from .changelist import QueueChangeList, QueueCheckboxMixin, QueuePaginator, extra_actions, search_kind
 from .display import DISPOSITION_SHORT, relative_time
 from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
@@ -54,7 +54,7 @@ BOOKING_SHORT = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
+class SubmissionAdmin(QueueCheckboxMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status
