@@ -167,6 +167,32 @@ def test_the_needs_action_count_reads_an_index_not_the_rows(db_ruleset):
             assert "Seq Scan on triage_submission" not in plan
 
 
+def test_the_needs_action_page_is_read_in_order_from_the_call_list_index(db_ruleset):
+    """The page stops at its last row: no sort of every row that needs action, and on PostgreSQL
+    the open requests hashed once rather than probed per row (whose cost estimate tips into JIT)."""
+    from django.db import connection
+
+    from review.selectors import queue
+    from triage.access import submissions_visible
+
+    user = clinician("takapuna-physio", clinics=["takapuna"])
+    visible = submissions_visible(user=user, queryset=Submission.objects.all())
+    page = queue.queue_needs_action(queryset=visible).order_by(*queue.CALL_LIST_ORDER)[:50]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            top = [row[3] for row in cursor.fetchall() if row[1] == 0]
+            assert "SCAN triage_submission USING INDEX submission_call_list" in top
+            assert not any("TEMP B-TREE" in step for step in top)
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index Scan using submission_call_list" in plan and "hashed SubPlan" in plan
+
+
 def test_the_row_checkbox_is_the_markup_django_renders(db_ruleset):
     from django.contrib import admin
 
