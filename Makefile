@@ -113,6 +113,7 @@ bootstrap-subset: install-dev
 
 seed: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --submissions 500
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_checkins
 
 ci: test
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 
 # The largest integer every database column here can hold (a signed 64-bit bigint).
 MAX_INTEGER = 2**63 - 1
@@ -21,18 +22,22 @@ def query_problem(request: HttpRequest) -> str | None:
     match": turn them away here, once for every view, with a 400.
     """
     if "\x00" in request.path:
-        return "The address contains a NUL character."
+        return _("The address contains a NUL character.")
     for key, values in request.GET.lists():
         for value in values:
             if "\x00" in key or "\x00" in value:
-                return "A search or filter value contains a NUL character."
+                return _("A search or filter value contains a NUL character.")
             number = value.strip()
             if number.lstrip("+-").isdigit():
                 for suffix, (low, high) in DATE_PART_RANGES.items():
                     if key.endswith(suffix) and not low <= int(number) <= high:
-                        return f"The value of {key!r} must be between {low} and {high}."
+                        return _("The value of %(key)s must be between %(low)d and %(high)d.") % {
+                            "key": repr(key),
+                            "low": low,
+                            "high": high,
+                        }
                 if abs(int(number)) > MAX_INTEGER:
-                    return f"The value of {key!r} is too large a number."
+                    return _("The value of %(key)s is too large a number.") % {"key": repr(key)}
     return None
 
 

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 
 def retention_in_words(days: int) -> str:
     """180 -> "180 days"; 3653 -> "10 years": how a person thinks about it."""
     if days < 365:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     years = round(days / 365.25)
-    return f"{years} year{'s' if years != 1 else ''}"
+    return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
 
 
 def privacy(request: HttpRequest) -> dict:

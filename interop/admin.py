@@ -17,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from triage import selectors as triage_selectors
 
+from .checkins import answered_checkins, checkin_response_build
 from .http import fhir_response, fhir_urls
 from .resources import questionnaire_response_build
 from .selectors import booking_preferred_times
@@ -27,11 +28,12 @@ MAX_EXPORT = 500
 
 @admin.action(description=_("Download as FHIR QuestionnaireResponse (JSON)"), permissions=["view_answers"])
 def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) -> HttpResponse | None:
-    """One submission: its QuestionnaireResponse. Several: a FHIR Bundle (collection) of them."""
+    """One submission: its QuestionnaireResponse. Several, or one with answered check-ins: a FHIR Bundle
+    (collection) of them, each submission's response followed by one per answered check-in (partOf it)."""
     submissions = list(
         queryset.select_related("clinic", "ruleset_version")
         .defer("ruleset_version__content")
-        .prefetch_related("booking_requests")[: MAX_EXPORT + 1]
+        .prefetch_related("booking_requests", "checkins")[: MAX_EXPORT + 1]
     )
     if len(submissions) > MAX_EXPORT:
         modeladmin.message_user(
@@ -39,15 +41,21 @@ def download_questionnaire_response(modeladmin, request: HttpRequest, queryset) 
         )
         return None
     urls = fhir_urls(request)
-    resources = [
-        questionnaire_response_build(
-            submission=submission,
-            ruleset=triage_selectors.ruleset_get_version(number=submission.ruleset_version_id),
-            urls=urls,
-            preferred_times=booking_preferred_times(submission=submission),
+    resources = []
+    for submission in submissions:
+        ruleset = triage_selectors.ruleset_get_version(number=submission.ruleset_version_id)
+        resources.append(
+            questionnaire_response_build(
+                submission=submission,
+                ruleset=ruleset,
+                urls=urls,
+                preferred_times=booking_preferred_times(submission=submission),
+            )
         )
-        for submission in submissions
-    ]
+        resources.extend(
+            checkin_response_build(checkin=checkin, submission=submission, ruleset=ruleset, urls=urls)
+            for checkin in answered_checkins(submission)
+        )
     actor = Actor.from_request(request)
     for submission in submissions:
         audit_record(action=AuditAction.EXPORT, target=submission.reference, actor=actor, detail={"format": "fhir"})

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from triage import scoring, steps
-from triage.forms import AboutYouForm, ActivityForm, ContactForm, DurationForm, EnjoymentForm, IntensityForm
+from triage import field_texts, scoring, steps
+from triage.forms import ContactForm
 from triage.models import Clinic, PainDuration, Submission
 
 QUESTIONNAIRE_ID = "hip-back-self-check"
@@ -68,15 +68,20 @@ def _display_item(link_id: str, text: str, control: str) -> dict:
     }
 
 
+def _help_and_why(code: str, help_text: str, why_we_ask: str) -> list[dict]:
+    children = []
+    if help_text:
+        # The patient-facing help line, as FHIR's standard "help" display item.
+        children.append(_display_item(f"{code}.help", help_text, "help"))
+    if why_we_ask:
+        # "Why we ask", shown on demand: FHIR's "flyover" display item.
+        children.append(_display_item(f"{code}.why", f"Why we ask: {why_we_ask}", "flyover"))
+    return children
+
+
 def _boolean_item(question: scoring.Question) -> dict:
     item = {"linkId": question.code, "text": question.text, "type": "boolean", "required": True}
-    children = []
-    if question.help_text:
-        # The patient-facing help line, as FHIR's standard "help" display item.
-        children.append(_display_item(f"{question.code}.help", question.help_text, "help"))
-    if question.why_we_ask:
-        # "Why we ask", shown on demand: FHIR's "flyover" display item.
-        children.append(_display_item(f"{question.code}.why", f"Why we ask: {question.why_we_ask}", "flyover"))
+    children = _help_and_why(question.code, question.help_text, question.why_we_ask)
     if children:
         item["item"] = children
     if question.enable_when:
@@ -90,34 +95,43 @@ def _boolean_item(question: scoring.Question) -> dict:
     return item
 
 
-def _number_item(name: str, form_class) -> dict:
-    _step, allowed = NUMBER_ITEMS[name]
-    field = form_class.base_fields[name]
-    return {
-        "linkId": name,
-        "text": _label_and_help(field),
-        "type": "integer",
-        "required": bool(field.required),
-        "extension": [
+def _field_item(text: field_texts.FieldText, **item) -> dict:
+    """A built-in field (age, how long, the PEG scales, the clinic) in its published words."""
+    children = _help_and_why(text.code, text.help_text, text.why_we_ask)
+    return {"linkId": text.code, "text": text.label, **item, **({"item": children} if children else {})}
+
+
+def _number_item(text: field_texts.FieldText) -> dict:
+    _step, allowed = NUMBER_ITEMS[text.code]
+    field = field_texts.FORMS[text.code].base_fields[text.code]
+    return _field_item(
+        text,
+        type="integer",
+        required=bool(field.required),
+        extension=[
             {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": min(allowed)},
             {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": max(allowed)},
         ],
-    }
-
-
-def _label_and_help(field) -> str:
-    """A question's text as the patient reads it on the form: the label, then its help line."""
-    return f"{field.label} {field.help_text}" if field.help_text else str(field.label)
+    )
 
 
 def questionnaire_build(
-    *, ruleset: scoring.Ruleset, published_at: datetime, clinics: Sequence[Clinic], urls: FhirUrls
+    *,
+    ruleset: scoring.Ruleset,
+    published_at: datetime,
+    clinics: Sequence[Clinic],
+    urls: FhirUrls,
+    texts: field_texts.FieldTexts | None = None,
 ) -> dict:
     """The published ruleset as a FHIR R4 Questionnaire.
 
     Steps after the safety questions carry ``enableWhen`` (every red flag
-    answered no): a red flag ends the questionnaire at once.
+    answered no): a red flag ends the questionnaire at once. ``texts``: the
+    ruleset's words for the built-in fields (triage.selectors.field_texts_get);
+    the built-in words when not given. Help lines and "why we ask" are display
+    child items ("help", "flyover"), as for the yes/no questions.
     """
+    texts = texts or field_texts.built_in()
     no_red_flags = [{"question": code, "operator": "=", "answerBoolean": False} for code in _red_flag_codes(ruleset)]
     after_safety = {"enableWhen": no_red_flags, "enableBehavior": "all"}
     items = [
@@ -127,7 +141,7 @@ def questionnaire_build(
             "type": "group",
             **({"required": True} if step is steps.SAFETY else after_safety),
             "item": [
-                *([_number_item("age", AboutYouForm)] if step is steps.SAFETY else []),
+                *([_number_item(texts[field_texts.AGE])] if step is steps.SAFETY else []),
                 *(_boolean_item(q) for q in ruleset.questions_of_kind(*step.kinds)),
             ],
         }
@@ -140,12 +154,11 @@ def questionnaire_build(
             "type": "group",
             **after_safety,
             "item": [
-                {
-                    "linkId": "pain_duration",
-                    "text": str(DurationForm.base_fields["pain_duration"].label),
-                    "type": "choice",
-                    "required": True,
-                    "answerOption": [
+                _field_item(
+                    texts[field_texts.PAIN_DURATION],
+                    type="choice",
+                    required=True,
+                    answerOption=[
                         {
                             "valueCoding": {
                                 "system": urls.code_system("pain-duration"),
@@ -155,16 +168,15 @@ def questionnaire_build(
                         }
                         for code, label in PainDuration.choices
                     ],
-                },
-                {
-                    "linkId": "pain_intensity",
-                    "text": _label_and_help(IntensityForm.base_fields["pain_intensity"]),
-                    "type": "integer",
-                    "required": True,
-                    "answerOption": [{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
-                },
-                _number_item("enjoyment_interference", EnjoymentForm),
-                _number_item("activity_interference", ActivityForm),
+                ),
+                _field_item(
+                    texts[field_texts.PAIN_INTENSITY],
+                    type="integer",
+                    required=True,
+                    answerOption=[{"valueInteger": n} for n in scoring.INTENSITY_RANGE],
+                ),
+                _number_item(texts[field_texts.ENJOYMENT]),
+                _number_item(texts[field_texts.ACTIVITY]),
             ],
         }
     )
@@ -176,11 +188,10 @@ def questionnaire_build(
             "type": "group",
             **after_safety,
             "item": [
-                {
-                    "linkId": "clinic",
-                    "text": str(ContactForm.base_fields["clinic"].label),
-                    "type": "choice",
-                    "answerOption": [
+                _field_item(
+                    texts[field_texts.CLINIC],
+                    type="choice",
+                    answerOption=[
                         {
                             "valueCoding": {
                                 "system": urls.code_system("clinic"),
@@ -190,7 +201,7 @@ def questionnaire_build(
                         }
                         for clinic in clinics
                     ],
-                },
+                ),
                 {
                     "linkId": "contact_consent",
                     "text": str(ContactForm.base_fields["contact_consent"].label),

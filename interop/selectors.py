@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from followups.models import CheckIn, CheckInStatus
 from triage.access import submissions_visible
 from triage.models import RulesetVersion, Submission
 
@@ -33,3 +34,8 @@ def booking_preferred_times(*, submission: Submission) -> list[str]:
     """
     requests = sorted(submission.booking_requests.all(), key=lambda request: request.created_at)
     return [request.preferred_in_words() for request in requests]
+
+
+def checkin_answered_get(*, submission: Submission, week: int) -> CheckIn | None:
+    """The submission's answered check-in of that week, if there is one."""
+    return CheckIn.objects.filter(submission=submission, week=week, status=CheckInStatus.ANSWERED).first()

@@ -12,5 +12,12 @@ urlpatterns = [
         views.questionnaire,
         name="questionnaire_version",
     ),
+    path("Questionnaire/hip-back-check-in", views.checkin_questionnaire, name="checkin_questionnaire"),
+    # A check-in's response (before the submission's: "<reference>-week6" would match that too).
+    path(
+        "QuestionnaireResponse/<str:reference>-week<int:week>",
+        views.checkin_questionnaire_response,
+        name="checkin_questionnaire_response",
+    ),
     path("QuestionnaireResponse/<str:reference>", views.questionnaire_response, name="questionnaire_response"),
 ]

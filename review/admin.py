@@ -25,12 +25,14 @@ from audit.admin import AuditTrailInsteadOfLogEntryMixin, SuperuserReadOnlyMixin
 from audit.models import AuditAction
 from audit.services import audit_record
 from booking.models import BookingStatus
+from followups import selectors as followup_selectors
 from triage import services as triage_services
 from triage.access import submissions_visible
 from triage.models import Submission
 
 from . import actions, services, views
 from .changelist import QueueChangeList, QueueCheckboxMixin, QueuePaginator, extra_actions, search_kind
+from .checkins import CheckInColumnsMixin
 from .display import DISPOSITION_SHORT, relative_time
 from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
 from .forms import SubmissionReviewForm
@@ -54,7 +56,7 @@ BOOKING_SHORT = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(QueueCheckboxMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
+class SubmissionAdmin(QueueCheckboxMixin, CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status
@@ -110,9 +112,10 @@ class SubmissionAdmin(QueueCheckboxMixin, AuditTrailInsteadOfLogEntryMixin, admi
     def get_queryset(self, request: HttpRequest):
         # The queue's query lives in review.selectors.queue; need to know (only the clinics
         # this person works for, triage.access) in the same query.
-        return submissions_visible(
-            user=request.user, queryset=queue.queue_annotate(queryset=super().get_queryset(request))
+        annotated = followup_selectors.checkins_latest_annotate(
+            queryset=queue.queue_annotate(queryset=super().get_queryset(request))
         )
+        return submissions_visible(user=request.user, queryset=annotated)
 
     def get_ordering(self, request: HttpRequest):
         # "Needs action": most urgent, contactable, longest waiting first; "all
@@ -192,14 +195,17 @@ class SubmissionAdmin(QueueCheckboxMixin, AuditTrailInsteadOfLogEntryMixin, admi
 
     @admin.display(description=_("pain"), ordering="pain_intensity")
     def pain(self, obj: Submission) -> str:
-        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10."""
-        # Computed from the row's own columns: no query.
+        """PEG (one decimal) when all three answers were given, else the pain now (a whole number), 0 to 10;
+        under it, the latest answered check-in's trajectory (review.checkins)."""
+        # Computed from the row's own columns and annotation: no query.
         if obj.peg is not None:
             title = _("PEG: mean of pain, enjoyment and activity interference, 0 to 10")
-            return format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
-        if obj.pain_intensity is None:
-            return "—"
-        return format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
+            cell = format_html('<span title="{}">{}</span>', title, f"{obj.peg:.1f}")
+        elif obj.pain_intensity is None:
+            cell = "—"
+        else:
+            cell = format_html('<span title="{}">{}</span>', _("pain now, 0 to 10"), obj.pain_intensity)
+        return self.with_checkin(obj, cell)
 
     @admin.display(description=_("clinic"), ordering="clinic__name")
     def clinic_name(self, obj: Submission) -> str:
@@ -268,6 +274,7 @@ class SubmissionAdmin(QueueCheckboxMixin, AuditTrailInsteadOfLogEntryMixin, admi
             extra_context["summary"] = page.submission_summary_get(submission=obj)
             if self.has_view_answers_permission(request):
                 extra_context["review"] = page.submission_review_get(submission=obj)
+                extra_context.update(self.checkins_context(submission=obj))
             if request.method == "GET":
                 audit_record(action=AuditAction.VIEW, target=obj.reference, actor=Actor.from_request(request))
         return super().change_view(request, object_id, form_url, extra_context)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from triage.models import ReviewStatus, Submission
+from triage.models import Condition, ReviewStatus, Submission
 
 from . import services
 from .models import Outcome
@@ -78,6 +78,15 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["conditions", "other", "none_found", "detail"]
         widgets = {"conditions": forms.CheckboxSelectMultiple, "detail": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only current conditions are offered; a retired one an outcome already names stays
+        # (shown, ticked and kept on save). Lazy: a subquery when the widget renders, no query here.
+        current = Q(retired_at=None)
+        if self.instance.pk is not None:
+            current |= Q(pk__in=self.instance.conditions.values("pk"))
+        self.fields["conditions"].queryset = Condition.objects.filter(current)
 
     def clean(self):
         cleaned = super().clean()

@@ -14,10 +14,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actor import Actor
 from audit.models import AuditAction
 from audit.services import audit_record
+from followups.models import CheckInStatus
+from followups.selectors import followup_dashboard_get
 from triage.models import Disposition, Submission
 
 from . import charts
@@ -68,9 +71,14 @@ DISPOSITION_KEYS = [
 ]
 
 
+# "Emailed" beside "509 emailed" would read as the same count: these are the ones not answered yet.
+FOLLOWUP_STATUS_WORDS = {CheckInStatus.SENT: _("No reply yet")}
+
+
 def dashboard(request: HttpRequest, *, context: dict, opts, submissions: QuerySet[Submission]) -> HttpResponse:
     """The dashboard over ``submissions`` (those the person may see), its look recorded in the audit trail."""
     data = reports.dashboard_get(submissions=submissions)
+    followup = followup_dashboard_get(submissions=submissions)
     audit_record(action=AuditAction.VIEW, target="dashboard", actor=Actor.from_request(request))
     columns = charts.stacked_columns(
         columns=[(row["week"].strftime("%d %b"), dict(row["counts"])) for row in data.weekly], keys=DISPOSITION_KEYS
@@ -88,5 +96,10 @@ def dashboard(request: HttpRequest, *, context: dict, opts, submissions: QuerySe
         "per_condition": charts.horizontal_bars(rows=data.per_condition),
         "per_clinic_height": charts.bars_height(data.per_clinic),
         "per_condition_height": charts.bars_height(data.per_condition),
+        "followup": followup,
+        "followup_statuses": [
+            (FOLLOWUP_STATUS_WORDS.get(value, label), followup.by_status.get(value, 0))
+            for value, label in CheckInStatus.choices
+        ],
     }
     return TemplateResponse(request, "admin/review/dashboard.html", context)

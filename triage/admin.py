@@ -21,7 +21,16 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import content, escalation, preview, scoring, selectors, services
-from .models import Clinic, Condition, ConditionWeight, EscalationRule, Question, RulesetVersion, StaffClinicAccess
+from .models import (
+    Clinic,
+    Condition,
+    ConditionWeight,
+    EscalationRule,
+    Question,
+    QuestionnaireField,
+    RulesetVersion,
+    StaffClinicAccess,
+)
 
 
 class AuditedContentAdmin(AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
@@ -105,6 +114,26 @@ class QuestionAdmin(AuditedContentAdmin):
     search_fields = ["code", "text", "summary"]
     list_editable = ["order"]
     actions = [retire]
+
+
+@admin.register(QuestionnaireField)
+class QuestionnaireFieldAdmin(AuditedContentAdmin):
+    """The words of the questionnaire's built-in fields (age, how long, the PEG scales, the clinic).
+
+    One row per field, seeded: the fields themselves are part of the code, so
+    rows are never added or deleted here. Edits are the draft, published with
+    the rest of the content.
+    """
+
+    list_display = ["code", "label", "why_we_ask"]
+    fields = ["code", "label", "help_text", "why_we_ask"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 class EscalationRuleForm(forms.ModelForm):

@@ -198,6 +198,35 @@ class Question(models.Model):
         return self.code
 
 
+class QuestionnaireField(models.Model):
+    """The words of one of the questionnaire's own fields (age, how long, the PEG scales, the clinic).
+
+    The field itself is built in (its answer is a column of the submission);
+    its words are content, published with the ruleset (see triage.field_texts).
+    """
+
+    code = models.SlugField(
+        _("field"), max_length=50, primary_key=True, help_text=_("The field these words are for; do not change.")
+    )
+    label = models.CharField(_("question"), max_length=200, help_text=_("As the patient reads it."))
+    help_text = models.CharField(
+        _("help text"), max_length=300, blank=True, help_text=_("A short line under the question.")
+    )
+    why_we_ask = models.TextField(
+        _("why we ask"),
+        help_text=_("One or two plain sentences on why the answer matters; shown when the person asks."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("questionnaire field")
+        verbose_name_plural = _("questionnaire fields")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class ConditionWeight(models.Model):
     """How much a "yes" to a question counts towards a condition.
 

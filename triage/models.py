@@ -34,6 +34,7 @@ from .content_models import (  # re-exported: import these from triage.models
     Question,  # noqa: F401
     QuestionGroup,  # noqa: F401
     QuestionKind,  # noqa: F401
+    QuestionnaireField,  # noqa: F401
     ReviewStatus,
     RulesetVersion,
     enable_when_validate,  # noqa: F401

@@ -16,6 +16,9 @@ its group, its order and its ``enable_when``.
 - how long, how bad, how much it gets in the way of enjoying life and of
   everyday activities (the PEG), then the optional contact details: one topic each.
 
+The words of the built-in fields (age, how long, the PEG scales, the clinic)
+come from the published ruleset too (triage.field_texts), passed in.
+
 A new question slots into its screen by its kind and group; a new group of
 follow-ups gets its own screen. Questions never shown are left out of the
 answers ("not asked"), never stored as "no".
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
+from . import field_texts, scoring
 from .forms import (
     AboutYouForm,
     ActivityForm,
@@ -84,6 +87,8 @@ class Screen:
     # Asked before the symptoms: answers that already mean an urgent result end the questionnaire.
     safety: bool = False
     body_diagram: bool = False
+    # The words (with "why we ask") of the built-in field the screen asks, if it asks one.
+    field: field_texts.FieldText | None = None
 
 
 CHECKLIST = "triage/_checklist.html"
@@ -93,11 +98,13 @@ CONTACT_FIELDS = "triage/_contact.html"
 ABOUT_YOU_FIELDS = "triage/_about_you.html"
 
 
-def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
+def screens_for(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts | None = None) -> tuple[Screen, ...]:
     """Every screen the ruleset can show, in order (follow-ups included, whether enabled or not).
 
+    ``texts``: the ruleset's field texts (selectors.field_texts_get); the built-in words when not given.
     Cheap enough to build on every request (a few dozen questions), so it needs no cache.
     """
+    texts = texts or field_texts.built_in()
     screens: list[Screen] = []
 
     def checklist(name: str, kinds: tuple[str, ...], keep: Callable[[scoring.Question], bool], **options) -> None:
@@ -137,6 +144,7 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
             title=_("About you"),
             questions=ruleset.questions_of_kind(scoring.CONTEXT),
             safety=True,
+            field=texts[field_texts.AGE],
         )
     )
     checklist(
@@ -180,9 +188,11 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
         (ENJOYMENT, EnjoymentForm),
         (ACTIVITY, ActivityForm),
     ):
-        field = form_class.base_fields[form_class.field_name]
+        text = texts[form_class.field_name]
         screens.append(
-            Screen(name=name, form_class=form_class, template=ONE_CHOICE, title=field.label, hint=field.help_text)
+            Screen(
+                name=name, form_class=form_class, template=ONE_CHOICE, title=text.label, hint=text.help_text, field=text
+            )
         )
     screens.append(
         Screen(
@@ -191,6 +201,7 @@ def screens_for(ruleset: scoring.Ruleset) -> tuple[Screen, ...]:
             template=CONTACT_FIELDS,
             title=_("Your clinic and contact details"),
             hint=_("This page is optional. You can stay anonymous and still see your result."),
+            field=texts[field_texts.CLINIC],
         )
     )
     return tuple(screens)
@@ -233,6 +244,7 @@ def plan_build(
     ruleset: scoring.Ruleset,
     stored: Callable[[str], Mapping | None],
     form_kwargs: Callable[[Shown], dict],
+    texts: field_texts.FieldTexts | None = None,
 ) -> Plan:
     """Walk the screens in order, keeping the answers of each stored screen that still validates.
 
@@ -244,7 +256,7 @@ def plan_build(
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
     age = None
-    for screen in screens_for(ruleset):
+    for screen in screens_for(ruleset, texts):
         questions = screen.questions
         if screen.follow_up:
             questions = tuple(q for q in questions if ruleset.question_enabled(q, answers))

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import scoring
-from .models import Clinic, Condition, ConditionWeight, EscalationRule, Question, RulesetVersion, Submission
+from . import field_texts, scoring
+from .models import (
+    Clinic,
+    Condition,
+    ConditionWeight,
+    EscalationRule,
+    Question,
+    QuestionnaireField,
+    RulesetVersion,
+    Submission,
+)
 
 
 class NoPublishedRuleset(Exception):
@@ -67,12 +76,16 @@ def escalation_rules_from_content(content: dict) -> tuple[scoring.EscalationRule
 
 
 @lru_cache(maxsize=16)
-def _ruleset_cached(number: int) -> scoring.Ruleset:
+def _published_cached(number: int) -> tuple[scoring.Ruleset, dict[str, field_texts.FieldText]]:
     # A published version never changes and its number is never reused (only
     # a test's rolled-back transaction could do that: tests clear this cache),
     # so a parsed copy can be kept for the life of the process.
     content = RulesetVersion.objects.values_list("content", flat=True).get(number=number)
-    return ruleset_from_content(number=number, content=content)
+    return ruleset_from_content(number=number, content=content), field_texts.field_texts_from_content(content)
+
+
+def _ruleset_cached(number: int) -> scoring.Ruleset:
+    return _published_cached(number)[0]
 
 
 def ruleset_get() -> scoring.Ruleset:
@@ -88,7 +101,12 @@ def ruleset_get_version(*, number: int) -> scoring.Ruleset:
     return _ruleset_cached(number)
 
 
-ruleset_cache_clear = _ruleset_cached.cache_clear
+def field_texts_get(*, number: int) -> field_texts.FieldTexts:
+    """The words of the questionnaire's own fields in a published ruleset (cached with it: no query then)."""
+    return _published_cached(number)[1]
+
+
+ruleset_cache_clear = _published_cached.cache_clear
 
 
 def draft_content_get() -> dict:
@@ -133,6 +151,7 @@ def draft_content_get() -> dict:
         "escalation_rules": list(
             EscalationRule.objects.values("order", "code", "disposition", "conditions", "reason", "source")
         ),
+        "fields": list(QuestionnaireField.objects.values("code", "label", "help_text", "why_we_ask")),
     }
 
 

@@ -1,52 +1,72 @@
-"""The questionnaire's steps: the one place their names, titles and intros are written.
+"""The answer sections: how the answers are grouped after the patient has given them.
 
-The wizard shows them, the PDF summary, the clinician's review page and the
-FHIR Questionnaire group the answers by them; all read them from here.
+The patient answers on phone-first screens, one topic each (triage/screens.py).
+The PDF summary, the clinician's review page and the FHIR Questionnaire group
+those answers into fewer sections; this is the one place a section's name,
+title and screens are written. Each section gathers whole screens, in the order
+they are asked, and is titled in the words of those screens (a heading, not a
+question), so what the clinician reads matches what the patient saw.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import scoring
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring, screens
 
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # the wizard's step and the FHIR group's linkId: stable
-    title: str
-    intro: str = ""
-    kinds: tuple[str, ...] = ()  # the question kinds it asks about; none for a step of its own fields
+    """One answer section (called a step when the questionnaire had five pages)."""
+
+    name: str  # the FHIR group's linkId: stable, whatever the title says
+    label: Promise
+    # The screens whose answers it gathers (follow-up screens by their prefix), in the order they are asked.
+    screens: tuple[str, ...]
+    kinds: tuple[str, ...] = ()  # the question kinds its screens ask about; none for a section of its own fields
+
+    @property
+    def title(self) -> str:
+        """The title in the active language, as plain text (the FHIR resources are serialised as JSON)."""
+        return str(self.label)
+
+    def holds(self, screen_name: str) -> bool:
+        """Whether ``screen_name``'s answers belong to this section."""
+        return any(
+            screen_name == name or (name.endswith("_") and screen_name.startswith(name)) for name in self.screens
+        )
 
 
 SAFETY = Step(
     "safety",
-    "Safety questions",
-    "First, these check for signs that need a doctor rather than a podiatrist. "
-    'Answer each one, even if it seems unlikely. Open "Why we ask" under a question to see why it matters.',
+    _("Warning signs and about you"),
+    (screens.EMERGENCY, screens.DOCTOR, screens.ABOUT_YOU),
     # Red flags, then context (a cancer history, an accident) that acts only through the escalation rules.
     scoring.SAFETY_KINDS,
 )
 SYMPTOMS = Step(
     "symptoms",
-    "Where it hurts and how",
-    "Answer for the pain you have now. If you are not sure, choose the answer that fits best.",
+    _("Where you have pain"),
+    (screens.WHERE, screens.FOLLOW_UP_PREFIX),
     (scoring.SYMPTOM,),
 )
-FEET = Step(
-    "feet",
-    "Your feet and how you move",
-    "Your feet are the base of your body. The way they meet the ground can add strain to your hips and lower back.",
-    (scoring.DRIVER,),
+FEET = Step("feet", _("Your feet and the way you move"), (screens.FEET,), (scoring.DRIVER,))
+DURATION = Step(
+    "duration",
+    _("How long, how bad, and what it gets in the way of"),
+    (screens.DURATION, screens.INTENSITY, screens.ENJOYMENT, screens.ACTIVITY),
 )
-DURATION = Step("duration", "How long and how bad")
-CONTACT = Step(
-    "contact",
-    "Your clinic and contact details",
-    "This step is optional. You can stay anonymous and still see your result.",
-)
+CONTACT = Step("contact", _("Your clinic and contact details"), (screens.CONTACT,))
 
 STEPS = (SAFETY, SYMPTOMS, FEET, DURATION, CONTACT)
 BY_NAME = {step.name: step for step in STEPS}
-# The steps of yes/no questions, in the order they are asked.
+# The sections of yes/no questions, in the order they are asked.
 QUESTION_STEPS = tuple(step for step in STEPS if step.kinds)
+
+
+def step_of_screen(screen_name: str) -> Step:
+    """The section a screen's answers belong to."""
+    return next(step for step in STEPS if step.holds(screen_name))

@@ -42,16 +42,21 @@ def summary_answers(*, submission: Submission) -> tuple[AnswerGroup, ...]:
 
 
 def summary_why_we_ask(*, submission: Submission) -> tuple[tuple[str, str], ...]:
-    """Why we ask, for the answers that decided the result: (plain summary, why), in question order.
+    """Why we ask, for the answers that decided the result: (heading, why), questions first, in the order asked.
 
     Only those, so the summary stays on one page: the answers the deciding
-    rule looked at, the red flags and the context the person reported.
+    rule looked at (yes/no questions, and the built-in fields it read: how
+    long, how bad, age), the red flags and the context the person reported.
+    All in the words of the ruleset the answers were scored with.
     """
     ruleset = selectors.ruleset_get_version(number=submission.ruleset_version_id)
     result = submission.result
     codes = {*result.get("reasons", [])[1:], *result.get("red_flags", []), *result.get("context", [])}
     asked = [ruleset.by_code[code] for code in codes if code in ruleset.by_code]
-    return tuple((q.summary, q.why_we_ask) for q in sorted(asked, key=lambda q: q.order) if q.why_we_ask)
+    lines = [(f"{q.summary}.", q.why_we_ask) for q in sorted(asked, key=lambda q: q.order) if q.why_we_ask]
+    texts = selectors.field_texts_get(number=submission.ruleset_version_id)
+    lines += [(text.label, text.why_we_ask) for code, text in texts.items() if code in codes and text.why_we_ask]
+    return tuple(lines)
 
 
 def summary_pdf(*, submission: Submission) -> bytes:

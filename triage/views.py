@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import ratelimit, scoring, screens, selectors, services
+from . import ratelimit, scoring, screens, selectors, services, steps
 from .forms import AboutYouForm, ChecklistForm, ContactForm, QuestionsForm
 from .wizard_storage import form_step_data
 
@@ -100,7 +100,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """
         if not hasattr(self, "_resolved_form_list"):
             self._plan = screens.plan_build(
-                ruleset=self.ruleset, stored=self.storage.get_step_data, form_kwargs=self._form_kwargs
+                ruleset=self.ruleset,
+                stored=self.storage.get_step_data,
+                form_kwargs=self._form_kwargs,
+                # The built-in fields' words, published with the ruleset (cached with it: no query).
+                texts=selectors.field_texts_get(number=self.ruleset.version),
             )
             self._resolved_form_list = {name: shown.screen.form_class for name, shown in self._plan.shown.items()}
             self._cache_signature = None
@@ -134,6 +138,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         context["screen"] = shown.screen
         context["prev_url"] = self.get_step_url(self.steps.prev) if self.steps.prev else None
         context["is_last"] = self.steps.current == self.steps.last
+        # Progress by answer section, not by screen: the screen count grows once
+        # the follow-ups for the areas chosen appear ("Page 4 of 10", then "5 of 11").
+        section = steps.step_of_screen(self.steps.current)
+        context["section_number"] = steps.STEPS.index(section) + 1
+        context["section_count"] = len(steps.STEPS)
         if shown.screen.body_diagram:
             # The body diagram: each area ticks the questions placed on it (Question.body_region,
             # content data); an area with no question on this screen is left out.
@@ -243,8 +252,10 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         self.storage.current_step = step
         messages.warning(
             self.request,
-            "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
-            "for a while. Your answers are still on this page: please try the button again later.",
+            _(
+                "A lot of answers have been sent from your internet connection in the last hour, so we have paused "
+                "for a while. Your answers are still on this page: please try the button again later."
+            ),
         )
         # The page itself, never a redirect: the answers are shown again without being stored.
         response = WizardView.render(self, form)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from followups import outcomes
+from followups.models import CHECKIN_WEEKS
 from triage.models import Submission
 
 from ..models import Outcome
@@ -42,6 +44,7 @@ EXPORT_COLUMNS = (
     "outcome_recorded_at",
     "booking_status",
     "booking_preferred",
+    *(f"checkin_{week}_{part}" for week in CHECKIN_WEEKS for part in ("status", "peg", "global_change", "trajectory")),
 )
 EXPORT_CHUNK_SIZE = 2000
 
@@ -50,12 +53,31 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+def _checkin_cells(submission: Submission) -> list[str]:
+    """Per week (6, then 12): status, PEG, global rating (1 much better .. 7 much worse), trajectory; blank if none."""
+    by_week = {checkin.week: checkin for checkin in submission.checkins.all()}
+    cells: list[str] = []
+    for week in CHECKIN_WEEKS:
+        checkin = by_week.get(week)
+        if checkin is None:
+            cells += ["", "", "", ""]
+            continue
+        peg = outcomes.checkin_peg(checkin)
+        cells += [
+            checkin.status,
+            "" if peg is None else f"{peg:.1f}",
+            "" if checkin.global_change is None else str(checkin.global_change),
+            outcomes.trajectory(submission.peg, checkin) or "",
+        ]
+    return cells
+
+
 def export_rows(*, queryset: QuerySet[Submission], chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list[str]]:
     """The export's rows (header first), read from the database a chunk at a time."""
     yield list(EXPORT_COLUMNS)
     rows = (
         queryset.select_related("clinic", "assigned_to", "outcome")
-        .prefetch_related("suggestions", "outcome__conditions", "booking_requests")
+        .prefetch_related("suggestions", "outcome__conditions", "booking_requests", "checkins")
         .defer("answers", "token", "idempotency_key", "contact_name", "contact_email", "contact_phone")
         .order_by("-created_at", "-pk")
     )
@@ -100,4 +122,5 @@ def export_rows(*, queryset: QuerySet[Submission], chunk_size: int = EXPORT_CHUN
             timezone.localtime(outcome.recorded_at).isoformat(timespec="seconds") if outcome else "",
             booking.status if booking else "",
             booking.preferred_in_words() if booking else "",
+            *_checkin_cells(s),
         ]

@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import BookingRequest
+from followups.models import CheckIn
 from triage.models import Clinic, StaffClinicAccess, Submission
 
 from .conftest import DESKTOP, SCREENSHOT_DIR
@@ -80,6 +81,19 @@ def realistic_rows() -> None:
             consent=True,
         )
     Submission.objects.filter(pk=rows[0].pk).update(created_at=timezone.now() - datetime.timedelta(minutes=7))
+    # Answered follow-up check-ins on a few: their trajectory sits under the pain figure and must fit too.
+    for i, submission in enumerate(rows[30:45]):
+        CheckIn.objects.create(
+            submission=submission,
+            week=6,
+            status="answered",
+            sent_at=timezone.now(),
+            answered_at=timezone.now(),
+            pain_intensity=i % 11,
+            enjoyment_interference=(i * 3) % 11,
+            activity_interference=(i * 7) % 11,
+            global_change=1 + i % 7,
+        )
 
 
 @pytest.fixture
@@ -116,6 +130,7 @@ def test_the_call_list_fits_1280_by_900_without_sideways_scrolling(clinician_pag
         assert header.lower() in fits["headers"], fits["headers"]
     # The exact time is there for whoever points at the relative one.
     assert page.locator("#result_list time[title]").count() >= 50
+    assert page.locator("#result_list .ff-trend").count() >= 5  # check-in trajectories shown, and it still fits
     if screenshots_enabled:
         page.screenshot(path=str(SCREENSHOT_DIR / "admin-call-list-1280.png"))
 

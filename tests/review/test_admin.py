@@ -230,7 +230,7 @@ def test_the_page_shows_answers_in_words_score_breakdown_and_version(clinician_c
     content = clinician_client.get(change_url(submission)).content.decode()
     question = db_ruleset.by_code[sorted(yes)[0]]
     assert question.text in content  # the question as the patient read it
-    assert "Where it hurts and how: " in content and "Safety questions" in content
+    assert "Where you have pain: " in content and "Warning signs and about you" in content
     assert "Score breakdown (ruleset v2)" in content
     assert f"{question.summary} (" in content  # each matched answer with its weight
     assert "Threshold" in content

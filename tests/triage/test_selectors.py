@@ -69,11 +69,11 @@ def test_an_unknown_version_number_is_not_found():
 # --- Draft content ------------------------------------------------------------------
 
 
-def test_the_draft_content_is_read_in_four_queries(django_assert_num_queries):
-    # Weights, questions, conditions and (issue 11) the escalation rules.
-    with django_assert_num_queries(4):
+def test_the_draft_content_is_read_in_five_queries(django_assert_num_queries):
+    # Weights, questions, conditions, (issue 11) the escalation rules and the built-in fields' words.
+    with django_assert_num_queries(5):
         content = selectors.draft_content_get()
-    assert content["questions"] and content["conditions"] and content["escalation_rules"]
+    assert content["questions"] and content["conditions"] and content["escalation_rules"] and content["fields"]
 
 
 def test_the_unchanged_draft_builds_the_same_ruleset_as_the_published_one(db_ruleset):

@@ -331,7 +331,17 @@ def test_the_footer_offers_start_again_on_every_screen(start, db_ruleset):
 def test_reload_mid_way_keeps_the_step(start, db_ruleset):
     answer_steps(start, db_ruleset, upto=screens.WHERE)
     assert start.get(reverse("triage:check"))["Location"] == step_url("feet")
-    assert "Page 5 of 10" in start.get(step_url("feet")).content.decode()
+    assert "Part 3 of 5" in start.get(step_url("feet")).content.decode()
+
+
+def test_progress_counts_parts_that_do_not_grow_when_follow_ups_appear(start, db_ruleset):
+    """The screen count changes once the areas are chosen; the parts shown to the patient never do."""
+    first = start.get(step_url(screens.EMERGENCY)).content.decode()
+    assert "Part 1 of 5" in first
+    answer_steps(start, db_ruleset, upto=screens.WHERE)
+    assert "Part 3 of 5" in start.get(step_url("feet")).content.decode()
+    answer_steps(start, db_ruleset, upto=screens.ACTIVITY)
+    assert "Part 5 of 5" in start.get(step_url(screens.CONTACT)).content.decode()
 
 
 def test_opening_a_later_step_directly_goes_to_the_first_unanswered_one(start, db_ruleset):

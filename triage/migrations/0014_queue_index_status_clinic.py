@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("triage", "0012_followup_consent"),
+        ("triage", "0013_questionnaire_field_texts"),
     ]
 
     operations = [
