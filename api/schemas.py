@@ -145,6 +145,13 @@ class ContactIn(Schema):
     # Not nullable: leave a field out rather than sending null.
     email: ContactEmail = ""
     phone: ContactPhone = Field(default="", description="7 to 15 digits; spaces, brackets, dashes and a leading +.")
+    followup_consent: bool = Field(
+        default=False,
+        description=(
+            "The person agreed to be emailed at 6 and 12 weeks to say how they are getting on (the questionnaire's "
+            "separate, unticked opt-in). Needs an email."
+        ),
+    )
 
 
 class SubmissionIn(AssessIn):

@@ -151,10 +151,21 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
             }
         )
     contact = contact_rules.ContactDetails()
+    followup_consent = False
     if payload.contact is not None:
+        details = payload.contact.dict()
+        followup_consent = details.pop("followup_consent")
+        if followup_consent and not details["email"]:
+            problems.append(
+                {
+                    "loc": ("body", "payload", "contact", "followup_consent"),
+                    "msg": "check-ins are emailed: give an email address, or leave followup_consent out",
+                    "type": "followup_needs_email",
+                }
+            )
         # The questionnaire's own rules, field by field, reported under their codes.
         try:
-            contact = contact_rules.contact_details_clean(**payload.contact.dict())
+            contact = contact_rules.contact_details_clean(**details)
         except DjangoValidationError as error:
             problems.extend(
                 {"loc": ("body", "payload", "contact", field), "msg": e.messages[0], "type": e.code}
@@ -173,6 +184,7 @@ def submission_create(request: HttpRequest, payload: SubmissionIn):
         activity_interference=payload.activity_interference,
         clinic_id=clinic_ids.get(payload.clinic),
         contact=contact,
+        followup_consent=followup_consent,
     )
     assessment = scoring.score(ruleset, _answers(payload))
     return Status(

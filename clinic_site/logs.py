@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 # Result links: /result/<token>/ (and anything below it, e.g. /delete/).
 TOKEN_IN_PATH_RE = re.compile(r"(/result/)[A-Za-z0-9_-]{8,}")
+# Check-in and unsubscribe links: /check-in/<signed>/, /check-in/unsubscribe/<signed>/ (followups.tokens).
+CHECKIN_LINK_IN_PATH_RE = re.compile(r"(/check-in/(?:unsubscribe/)?)[A-Za-z0-9_:-]{20,}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Seven or more digits, possibly split by spaces, dashes, dots or brackets: a phone number.
 PHONE_RE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
@@ -28,6 +30,7 @@ EXTRA_FIELDS = ("event", "method", "path", "status", "duration_ms", "request_id"
 
 def redact(text: str) -> str:
     text = TOKEN_IN_PATH_RE.sub(r"\1<token>", text)
+    text = CHECKIN_LINK_IN_PATH_RE.sub(r"\1<token>", text)
     text = EMAIL_RE.sub("<email>", text)
     text = SECRET_RE.sub("<secret>", text)
     return PHONE_RE.sub("<number>", text)

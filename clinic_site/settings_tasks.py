@@ -44,6 +44,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "clinic_site.celery.sessions_clear", "schedule": crontab(hour=3, minute=15)},
     # Emails left queued by a broker outage are handed to the queue again.
     "requeue-stale-notifications": {"task": "notifications.requeue_stale", "schedule": crontab(minute="*/10")},
+    # Follow-up check-ins due at 6 and 12 weeks emailed, expired ones closed (docs/followups.md).
+    "send-followups": {"task": "followups.send_due", "schedule": crontab(hour=10, minute=0)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("fhir/", include("interop.urls")),
     path("", include("triage.urls")),
     path("", include("booking.urls")),
+    path("", include("followups.urls")),
 ]
 
 handler400 = "clinic_site.views.bad_request"

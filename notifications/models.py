@@ -19,6 +19,8 @@ class NotificationKind(models.TextChoices):
     BOOKING_REQUEST_CLINIC = "booking_request_clinic", _("Booking request: to the clinic")
     BOOKING_REQUEST_PATIENT = "booking_request_patient", _("Booking request: confirmation to the patient")
     RED_FLAG_CLINIC = "red_flag_clinic", _("Red-flag self-check: to the clinic")
+    FOLLOWUP_PATIENT = "followup_patient", _("Follow-up check-in: to the patient")
+    FOLLOWUP_RED_FLAG_CLINIC = "followup_red_flag_clinic", _("Follow-up check-in with a new red flag: to the clinic")
 
 
 class NotificationStatus(models.TextChoices):

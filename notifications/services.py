@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -25,10 +26,38 @@ from django.utils import timezone
 from triage.models import Submission
 
 from .models import Notification, NotificationKind, NotificationStatus
+from .signals import notification_failed
 
 logger = logging.getLogger(__name__)
 
 NO_ADDRESS = "No address to send to: set the clinic's notification address or CLINIC_NOTIFY_EMAIL."
+WITHDRAWN = "Not sent: no longer wanted by the time it was due to go (unsubscribed, answered or deleted)."
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """The message as it leaves: its body and any extra headers (List-Unsubscribe, say)."""
+
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# Kind -> a function that turns the logged row into the message sent, or None
+# when it should no longer go. Registered by the apps above (which this one
+# may not import) for emails whose log copy must not hold what is sent: a
+# check-in's one-time link is put in only here, at sending time.
+Finisher = Callable[[Notification], "Outgoing | None"]
+_FINISHERS: dict[str, Finisher] = {}
+
+
+def notification_finisher_register(*, kind: str, finisher: Finisher) -> None:
+    """Have ``finisher`` make the outgoing message of every email of ``kind`` from its logged row."""
+    _FINISHERS[kind] = finisher
+
+
+def _outgoing(notification: Notification) -> Outgoing | None:
+    finisher = _FINISHERS.get(notification.kind)
+    return finisher(notification) if finisher is not None else Outgoing(body=notification.body)
 
 
 def notification_queue(
@@ -104,7 +133,8 @@ def notifications_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Attempt:
-    """What one sending attempt came to: "sent", "retry" (after ``countdown`` seconds), "failed" or "skipped"."""
+    """What one sending attempt came to: "sent", "retry" (after ``countdown`` seconds), "failed",
+    "withdrawn" (no longer wanted) or "skipped"."""
 
     outcome: str
     countdown: float = 0.0
@@ -130,11 +160,20 @@ def notification_attempt(*, notification_id: int, can_retry: bool = True) -> Att
         # Already sent or failed, being sent by another task, or deleted with its submission.
         return Attempt("skipped")
     notification = Notification.objects.get(pk=notification_id)
+    try:
+        outgoing = _outgoing(notification)
+    except Exception as error:
+        logger.exception("notification %s could not be prepared", notification.key)
+        return _attempt_failed(notification, error, retry=False)
+    if outgoing is None:
+        Notification.objects.filter(pk=notification.pk).update(status=NotificationStatus.FAILED, last_error=WITHDRAWN)
+        return Attempt("withdrawn")
     message = EmailMessage(
         subject=notification.subject,
-        body=notification.body,
+        body=outgoing.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
+        headers=outgoing.headers,
     )
     try:
         message.send(fail_silently=False)
@@ -163,4 +202,6 @@ def _attempt_failed(notification: Notification, error: Exception, *, retry: bool
     )
     if retry:
         return Attempt("retry", countdown=retry_countdown(attempts=notification.attempts))
+    # Failed for good: whoever sent it may need to know (a check-in then counts as bounced).
+    notification_failed.send_robust(sender=Notification, notification=notification)
     return Attempt("failed")

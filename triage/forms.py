@@ -265,17 +265,23 @@ class ContactForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        help_text=_("Optional. You can change your mind when you book."),
+        help_text=_("Optional. You can change it when you book."),
         error_messages={"invalid_choice": _("Choose a clinic from the list, or “No preference”.")},
     )
     contact_consent = forms.BooleanField(
         label=_("I would like the clinic to contact me about these answers"),
         required=False,
-        help_text=_("Leave this unticked to stay anonymous. We only use your details to contact you about this."),
+        help_text=_("We only use your details to contact you about these answers."),
     )
     contact_name = contact_fields.name(required=False)
     contact_email = contact_fields.email()
     contact_phone = contact_fields.phone()
+    # Separate from being contacted, and unticked unless the person ticks it (the followups app).
+    followup_consent = forms.BooleanField(
+        label=_("May we check how you are getting on in 6 and 12 weeks?"),
+        required=False,
+        help_text=_("Two short emails; stop them any time."),
+    )
 
     def __init__(self, *args, clinics: Sequence[Clinic], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -299,7 +305,33 @@ class ContactForm(forms.Form):
                     code="consent_required",
                 ),
             )
+        if cleaned.get("followup_consent"):
+            self._clean_followup(cleaned)
         return cleaned
+
+    def _clean_followup(self, cleaned: dict) -> None:
+        """Check-ins are emailed, so they need an email address and the consent to be contacted."""
+        if not cleaned.get("contact_email") and "contact_email" not in self.errors:
+            self.add_error(
+                "contact_email",
+                forms.ValidationError(
+                    _("Give your email address so we can send the check-ins, or untick the check-in box."),
+                    code="followup_needs_email",
+                ),
+            )
+        if not cleaned.get("contact_consent") and "contact_consent" not in self.errors:
+            self.add_error(
+                "contact_consent",
+                forms.ValidationError(
+                    _("To get check-ins, tick this box too so we may keep your email, or untick the check-in box."),
+                    code="followup_needs_consent",
+                ),
+            )
+
+    def followup(self) -> bool:
+        """Whether the person asked for the 6- and 12-week check-ins (only ever with consent and an email)."""
+        data = self.cleaned_data
+        return bool(data.get("followup_consent") and data.get("contact_consent") and data.get("contact_email"))
 
     def contact(self) -> tuple[int | None, ContactDetails]:
         """The chosen clinic's id, and the contact details (empty without consent)."""

@@ -81,6 +81,7 @@ def submission_build(
     activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
+    followup_consent: bool = False,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
 ) -> tuple[Submission, scoring.Assessment]:
@@ -98,6 +99,8 @@ def submission_build(
     )
     contact = contact or ContactDetails()
     consent = bool(contact.name or contact.email or contact.phone)
+    # Check-ins are emailed: only with consent to be contacted and an email (the database says so too).
+    followup = followup_consent and consent and bool(contact.email)
     submission = Submission(
         reference=reference_generate(),
         token=token_generate(),
@@ -112,6 +115,8 @@ def submission_build(
         contact_consent=consent,
         # The consent box is ticked on the last step, submitted with this request.
         contact_consent_at=timezone.now() if consent else None,
+        followup_consent=followup,
+        followup_consent_at=timezone.now() if followup else None,
         privacy_notice_version=privacy_notice_version,
         contact_name=contact.name,
         contact_email=contact.email,
@@ -146,6 +151,7 @@ def submission_create(
     activity_interference: int | None = None,
     clinic_id: int | None = None,
     contact: ContactDetails | None = None,
+    followup_consent: bool = False,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
 ) -> Submission:
@@ -165,6 +171,7 @@ def submission_create(
         activity_interference=activity_interference,
         clinic_id=clinic_id,
         contact=contact,
+        followup_consent=followup_consent,
         idempotency_key=idempotency_key,
         privacy_notice_version=privacy_notice_version,
     )

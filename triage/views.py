@@ -323,7 +323,8 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         for form in form_list:
             if isinstance(form, QuestionsForm):
                 answers.update(form.answers())
-        clinic_id, contact = form_dict[screens.CONTACT].contact()
+        contact_form = form_dict[screens.CONTACT]
+        clinic_id, contact = contact_form.contact()
         return self._store(
             answers=answers,
             age=self.plan.age,
@@ -333,6 +334,7 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             activity_interference=form_dict[screens.ACTIVITY].cleaned_data["activity_interference"],
             clinic_id=clinic_id,
             contact=contact,
+            followup_consent=contact_form.followup(),
         )
 
     def _store(self, **fields) -> HttpResponse:

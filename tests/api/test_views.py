@@ -167,6 +167,34 @@ def test_contact_needs_a_name_and_a_way_to_reach_the_person(client):
     assert fields(body) == {"contact.name": "missing"}
 
 
+def test_the_check_in_opt_in_is_stored_with_an_email(client):
+    status, body = post(
+        client,
+        SUBMISSIONS,
+        {"answers": {}, "contact": {"name": "Bo", "email": "bo@example.com", "followup_consent": True}},
+    )
+    assert status == 201
+    submission = Submission.objects.get(reference=body["reference"])
+    assert submission.followup_consent and submission.followup_consent_at is not None
+
+
+def test_the_check_in_opt_in_is_off_unless_sent(client):
+    status, body = post(client, SUBMISSIONS, {"answers": {}, "contact": {"name": "Bo", "email": "bo@example.com"}})
+    assert status == 201
+    assert not Submission.objects.get(reference=body["reference"]).followup_consent
+
+
+def test_the_check_in_opt_in_without_an_email_is_refused_by_name(client):
+    status, body = post(
+        client,
+        SUBMISSIONS,
+        {"answers": {}, "contact": {"name": "Bo", "phone": "021 123 4567", "followup_consent": True}},
+    )
+    assert status == 422
+    assert fields(body) == {"contact.followup_consent": "followup_needs_email"}
+    assert Submission.objects.count() == 0
+
+
 def test_submissions_are_rate_limited_per_address(client, settings):
     settings.TRIAGE_SUBMISSION_RATE_LIMIT = (2, 3600)
     assert post(client, SUBMISSIONS, {"answers": {}})[0] == 201
