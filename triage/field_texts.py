@@ -41,8 +41,9 @@ FORMS = {
 }
 CODES = tuple(FORMS)
 # Fields asked with no "why we ask" of their own: the contact details, whose purpose the consent box
-# beside them and the collection notice state (asked only with consent, used only to contact the person).
-NOT_TEXTS = frozenset({"contact_consent", "contact_name", "contact_email", "contact_phone"})
+# beside them and the collection notice state (asked only with consent, used only to contact the person),
+# and the check-in opt-in, whose own words say what it is for.
+NOT_TEXTS = frozenset({"contact_consent", "contact_name", "contact_email", "contact_phone", "followup_consent"})
 
 BUILT_IN_WHY = {
     AGE: _(
