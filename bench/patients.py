@@ -3,11 +3,21 @@
 About 1 in 10 journeys raises a red flag on the first step (the questionnaire
 ends there); about 1 in 8 double-clicks the final submit (two concurrent
 POSTs), which must still store one submission.
+
+The journeys that send email (bench/load.py counts the notification log
+against them): about 1 in 3 "book an assessment" results asks for an
+appointment on the booking form (half of them give an email address, which
+gets a confirmation too; 1 in 5 double-click "Send my request", which must
+still make one request and one set of emails). A red flag in the questionnaire
+ends it before the contact step, so a red flag with consent to be contacted
+comes through the JSON API, as a kiosk sends one: about 1 in 20 journeys
+(see red_flag_api_submit), each one email to the clinic.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import random
 import re
 import threading
@@ -22,6 +32,18 @@ SCALE_RE = re.compile(r'name="([a-z_]+-(?:pain_duration|pain_intensity|enjoyment
 DURATIONS = ["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RESULT_RE = re.compile(r"^/result/([A-Za-z0-9_-]+)/$")
+CLINIC_RE = re.compile(r'name="clinic" value="([0-9]+)"')
+BOOKING_DAY_RE = re.compile(r'name="preferred_days" value="([a-z]+)"')
+BOOKING_TIME_RE = re.compile(r'name="preferred_times" value="([a-z]+)"')
+
+BOOKING_RATE = 0.35  # of the "book an assessment" results
+BOOKING_DOUBLE_CLICK_RATE = 0.2
+API_RED_FLAG_RATE = 0.05  # of all journeys
+API_SUBMISSIONS = "/api/v1/submissions"
+# Emergency signs of the published content (the API refuses unknown codes with a 422,
+# so a renamed question shows as errors here rather than as a quiet non-red-flag).
+RED_FLAG_CODES = ("both_legs_symptoms", "fever_unwell", "night_pain_unrelenting")
+RED_FLAG_RESULTS = ("emergency", "see_doctor_today")
 
 
 class JourneyError(Exception):
@@ -33,6 +55,11 @@ class Stats:
     journeys: int = 0
     red_flag_exits: int = 0
     double_clicks: int = 0
+    # The events that send email, as the patients saw them succeed.
+    booking_requests: int = 0
+    booking_requests_with_email: int = 0
+    booking_double_clicks: int = 0
+    api_red_flags_with_consent: int = 0
     errors: list[str] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
     latencies_ms: list[float] = field(default_factory=list)
@@ -48,7 +75,9 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.origin = f"https://127.0.0.1:{port}"
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+    def request(
+        self, method: str, path: str, body: str | None = None, content_type: str = "application/x-www-form-urlencoded"
+    ) -> tuple[int, str, str]:
         headers = {
             "Host": f"127.0.0.1:{self.port}",
             # gunicorn trusts this from 127.0.0.1, as it would from a TLS proxy in front of it.
@@ -58,9 +87,10 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
+            headers["Content-Type"] = content_type
+            if content_type != "application/json":  # a browser's form post; an API client sends no Origin
+                headers["Origin"] = self.origin
+                headers["Referer"] = self.origin + path
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         started = time.perf_counter()
         try:
@@ -77,6 +107,12 @@ class Browser:
                 self.cookies[name] = rest.split(";", 1)[0]
         location = urlsplit(response.getheader("Location", "")).path
         return response.status, location, text
+
+    def expect_json(self, method: str, path: str, status: int, body: str) -> tuple[int, str, str]:
+        code, location, text = self.request(method, path, body, content_type="application/json")
+        if code != status:
+            raise JourneyError(f"{method} {path}: expected {status}, got {code}: {text[:200]}")
+        return code, location, text
 
     def expect(self, method: str, path: str, status: int, body: str | None = None) -> tuple[str, str]:
         code, location, text = self.request(method, path, body)
@@ -112,6 +148,9 @@ def screen_fields(step: str, page: str, rng: random.Random, red_flag: bool) -> l
 
 def journey(browser: Browser, rng: random.Random) -> None:
     browser.cookies.clear()  # a new patient each time
+    if rng.random() < API_RED_FLAG_RATE:
+        red_flag_api_submit(browser, rng)
+        return
     browser.expect("GET", "/", 200)
     location, _ = browser.expect("GET", "/check/", 302)
     red_flag = rng.random() < 0.10
@@ -136,6 +175,9 @@ def journey(browser: Browser, rng: random.Random) -> None:
     _, page = browser.expect("GET", location, 200)
     if "Your reference" not in page:
         raise JourneyError("result page without a reference")
+    book_path = f"{location}book/"
+    if f'href="{book_path}"' in page and rng.random() < BOOKING_RATE:
+        booking_request(browser, book_path, rng)
     with browser.stats.lock:
         browser.stats.journeys += 1
         browser.stats.red_flag_exits += red_flag
@@ -143,6 +185,55 @@ def journey(browser: Browser, rng: random.Random) -> None:
         if match.group(1) in browser.stats.tokens:
             raise JourneyError("two journeys got the same result")
         browser.stats.tokens.add(match.group(1))
+
+
+def booking_request(browser: Browser, path: str, rng: random.Random) -> None:
+    """Ask for an appointment from the result: the form, its POST (maybe double-clicked), the confirmation."""
+    _, page = browser.expect("GET", path, 200)
+    clinics = CLINIC_RE.findall(page)
+    days, times = BOOKING_DAY_RE.findall(page), BOOKING_TIME_RE.findall(page)
+    if not (clinics and days and times):
+        raise JourneyError("booking form without clinics, days or times to choose")
+    with_email = rng.random() < 0.5
+    fields = [
+        ("csrfmiddlewaretoken", CSRF_RE.search(page).group(1)),
+        ("clinic", rng.choice(clinics)),
+        ("preferred_days", rng.choice(days)),
+        ("preferred_times", rng.choice(times)),
+        ("name", "Load Test"),
+        ("phone", "021 000 0000"),
+        ("email", "load.test@example.com" if with_email else ""),
+        ("consent", "on"),
+    ]
+    body = urlencode(fields)
+    double_click = rng.random() < BOOKING_DOUBLE_CLICK_RATE
+    if double_click:
+        location = double_submit(browser, path, body)
+    else:
+        location, _ = browser.expect("POST", path, 302, body)
+    if location != f"{path}sent/":
+        raise JourneyError(f"booking request went to {location or 'the form again'}, not its confirmation")
+    _, page = browser.expect("GET", location, 200)
+    with browser.stats.lock:
+        browser.stats.booking_requests += 1
+        browser.stats.booking_requests_with_email += with_email
+        browser.stats.booking_double_clicks += double_click
+
+
+def red_flag_api_submit(browser: Browser, rng: random.Random) -> None:
+    """A red flag with consent to be contacted, sent as a kiosk would: one JSON POST to the API."""
+    payload = {
+        "answers": {rng.choice(RED_FLAG_CODES): True},
+        "age": rng.randint(18, 90),
+        "contact": {"name": "Load Test", "phone": "021 000 0000"},
+    }
+    _, _, text = browser.expect_json("POST", API_SUBMISSIONS, 201, json.dumps(payload))
+    disposition = json.loads(text)["assessment"]["disposition"]
+    if disposition not in RED_FLAG_RESULTS:
+        raise JourneyError(f"red-flag answers scored {disposition!r} through the API")
+    with browser.stats.lock:
+        browser.stats.journeys += 1  # a stored submission like any other
+        browser.stats.api_red_flags_with_consent += 1
 
 
 def double_submit(browser: Browser, path: str, body: str) -> str:

@@ -95,8 +95,11 @@ def table_print(results: dict) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
-def load_report(*, database: str, patients: int, workers: int, elapsed: float, stats, stored: int) -> dict:
-    """``make load``'s figures for one database: journeys, errors, lost or doubled submissions, latency."""
+def load_report(
+    *, database: str, patients: int, workers: int, elapsed: float, stats, stored: int, emails: dict
+) -> dict:
+    """``make load``'s figures for one database: journeys, errors, lost or doubled submissions, latency,
+    and the emails the run sent (bench/emails.py: by kind and status, one per event)."""
     latencies = sorted(stats.latencies_ms)
     return {
         "database": database,
@@ -106,6 +109,9 @@ def load_report(*, database: str, patients: int, workers: int, elapsed: float, s
         "journeys_completed": stats.journeys,
         "red_flag_exits": stats.red_flag_exits,
         "double_clicked_submits": stats.double_clicks,
+        "booking_requests": stats.booking_requests,
+        "double_clicked_booking_requests": stats.booking_double_clicks,
+        "api_red_flags_with_consent": stats.api_red_flags_with_consent,
         "errors": len(stats.errors),
         "stored_submissions": stored,
         "lost_or_doubled": stored - stats.journeys,
@@ -113,5 +119,16 @@ def load_report(*, database: str, patients: int, workers: int, elapsed: float, s
         "requests": len(latencies),
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "latency_ms_p95": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
+        "emails": emails,
         "first_errors": stats.errors[:5],
     }
+
+
+def load_passed(figures: dict) -> bool:
+    """No journey failed, every completed one stored once, and every event got exactly one email, sent."""
+    return (
+        figures["errors"] == 0
+        and figures["lost_or_doubled"] == 0
+        and figures["journeys_completed"] > 0
+        and figures["emails"]["ok"]
+    )

@@ -31,7 +31,7 @@ from triage.access import submissions_visible
 from triage.models import Submission
 
 from . import actions, services, views
-from .changelist import QueueChangeList, QueuePaginator, extra_actions, search_kind
+from .changelist import QueueChangeList, QueueCheckboxMixin, QueuePaginator, extra_actions, search_kind
 from .checkins import CheckInColumnsMixin
 from .display import DISPOSITION_SHORT, relative_time
 from .filters import AssignedFilter, QueueViewFilter, RedFlagFilter, SuggestedConditionFilter
@@ -56,7 +56,7 @@ BOOKING_SHORT = {
 
 
 @admin.register(Submission)
-class SubmissionAdmin(CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
+class SubmissionAdmin(QueueCheckboxMixin, CheckInColumnsMixin, AuditTrailInsteadOfLogEntryMixin, admin.ModelAdmin):
     """The triage queue and a submission's review page.
 
     What the patient said is shown read-only; staff change only the status

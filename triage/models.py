@@ -173,6 +173,10 @@ class Submission(models.Model):
             # The call list: most urgent, then people who can be contacted,
             # then the longest waiting (see review.selectors.queue).
             models.Index(fields=["urgency", "-contact_consent", "created_at", "id"], name="submission_call_list"),
+            # The call list's count of rows that need action (review.selectors.queue): status, clinic
+            # (need to know) and id (the open-booking test) are all it reads, so it counts from
+            # this index alone, never visiting the rows with their answers and result.
+            models.Index(fields=["status", "clinic", "id"], name="submission_status_clinic"),
             # Covers the dashboard's counts by disposition, clinic and week (index-only scan, no sort).
             models.Index(fields=["disposition", "clinic", "created_at"], name="submission_dashboard"),
             # The queue's search (part of a name, email or phone, or the

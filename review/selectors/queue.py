@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from booking.models import BookingRequest
@@ -55,20 +56,36 @@ def queue_annotate(*, queryset: QuerySet[Submission]) -> QuerySet[Submission]:
 def queue_needs_action(*, queryset: QuerySet[Submission]) -> QuerySet[Submission]:
     """New or in review, or with a booking request still open (new or contacted).
 
-    EXISTS per row: the page is then read in the call list's order from its
-    index, stopping at the page's last row.
+    Either way the page is read in the call list's order from its index,
+    stopping at the page's last row. SQLite tests an EXISTS per row: given
+    "id IN (open requests)" instead, it gathers every matching row from two
+    indexes and sorts them all. PostgreSQL gets that IN, which it turns into
+    one hash of the open requests: its planner costs an EXISTS as one index
+    probe per row, which on a large table tips the count (which carries this
+    condition) into JIT compilation, 75 ms and more at 100,000 rows.
     """
-    open_booking = BookingRequest.objects.open().filter(submission=OuterRef("pk"))
-    return queryset.filter(Q(status__in=NEEDS_ACTION_STATUSES) | Exists(open_booking))
+    open_requests = BookingRequest.objects.open()
+    if connections[queryset.db].vendor == "postgresql":
+        booked = Q(pk__in=open_requests.values("submission_id"))
+    else:
+        booked = Q(Exists(open_requests.filter(submission=OuterRef("pk"))))
+    return queryset.filter(Q(status__in=NEEDS_ACTION_STATUSES) | booked)
 
 
 def queue_needs_action_count(*, queryset: QuerySet[Submission]) -> int:
     """How many rows ``queryset`` (already narrowed by queue_needs_action) holds, for the pages.
 
-    The same condition again, as "id IN (open requests)": each side of that OR
-    is read from an index (the status; the requests' status), so the count
-    visits only the rows that need action instead of testing EXISTS on every
-    submission (on SQLite at 100,000, about 15 ms against 230 ms).
+    Counted as two parts that cannot overlap, added up in one statement
+    (UNION ALL): the rows new or in review, read from the index
+    "submission_status_clinic" alone (status, clinic and id are all the count,
+    the need-to-know filter and the booking test look at); and the rows with any other status that
+    have an open booking request, found from the few open requests. Either
+    side is read from an index, so the count costs in proportion to the rows
+    that need action, never to the whole table. As one OR, PostgreSQL read
+    every submission (a sequential scan: 160 ms at 100,000), and SQLite looked
+    up each row in the table for its clinic.
     """
     open_requests = BookingRequest.objects.open().values("submission_id")
-    return queryset.filter(Q(status__in=NEEDS_ACTION_STATUSES) | Q(pk__in=open_requests)).count()
+    waiting = queryset.filter(status__in=NEEDS_ACTION_STATUSES)
+    booked = queryset.exclude(status__in=NEEDS_ACTION_STATUSES).filter(pk__in=open_requests)
+    return waiting.values("pk").order_by().union(booked.values("pk").order_by(), all=True).count()

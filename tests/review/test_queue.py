@@ -108,6 +108,100 @@ def test_the_call_list_order_is_read_from_its_index(db_ruleset):
             assert "submission_call_list" in plan and "Sort" not in plan.split("Index")[0]
 
 
+def test_the_pages_count_exactly_the_rows_that_need_action(client, db_ruleset):
+    """The count (two parts added up, review.selectors.queue) is the call list's rows, each once, whatever
+    the status, the booking and the clinic; and so with a filter narrowing it further."""
+    takapuna, botany = Clinic.objects.get(slug="takapuna"), Clinic.objects.get(slug="botany")
+    by_status = {}
+    for status in ReviewStatus.values:
+        for clinic in (takapuna, botany, None):
+            submission = make_submission(db_ruleset, clinic_id=clinic and clinic.pk)
+            Submission.objects.filter(pk=submission.pk).update(status=status)
+            by_status[status, clinic] = submission
+    # An open request brings back one that is closed, contacted or already in review (counted once).
+    for status, booking_status in (
+        (ReviewStatus.CLOSED, BookingStatus.NEW),
+        (ReviewStatus.CONTACTED, BookingStatus.CONTACTED),
+        (ReviewStatus.IN_REVIEW, BookingStatus.NEW),
+        (ReviewStatus.BOOKED, BookingStatus.BOOKED),  # not open: stays off the list
+    ):
+        booking_for(by_status[status, takapuna], status=booking_status)
+        booking_for(by_status[status, botany], status=booking_status)
+    client.force_login(clinician("takapuna-physio", clinics=["takapuna"]))
+    cl = client.get(CHANGELIST).context["cl"]
+    expected = {
+        by_status[status, clinic].pk
+        for status in (ReviewStatus.NEW, ReviewStatus.IN_REVIEW)
+        for clinic in (takapuna, None)
+    } | {by_status[ReviewStatus.CLOSED, takapuna].pk, by_status[ReviewStatus.CONTACTED, takapuna].pk}
+    assert {s.pk for s in cl.result_list} == expected
+    assert cl.result_count == len(expected) == 6
+    narrowed = client.get(CHANGELIST, {"status__exact": ReviewStatus.CLOSED}).context["cl"]
+    assert [s.pk for s in narrowed.result_list] == [by_status[ReviewStatus.CLOSED, takapuna].pk]
+    assert narrowed.result_count == 1
+
+
+def test_the_needs_action_count_reads_an_index_not_the_rows(db_ruleset):
+    """Each part of the count is read from an index: the status index alone for the rows new or in
+    review (their clinic and id are in it), the open booking requests for the rest."""
+    from django.db import connection
+
+    from review.selectors import queue
+    from triage.access import submissions_visible
+
+    user = clinician("takapuna-physio", clinics=["takapuna"])
+    needing = queue.queue_needs_action(queryset=submissions_visible(user=user, queryset=Submission.objects.all()))
+    waiting = needing.filter(status__in=queue.NEEDS_ACTION_STATUSES).values("pk").order_by()
+    sql, params = waiting.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "COVERING INDEX submission_status_clinic" in plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using submission_status_clinic" in plan
+            assert "Seq Scan on triage_submission" not in plan
+
+
+def test_the_needs_action_page_is_read_in_order_from_the_call_list_index(db_ruleset):
+    """The page stops at its last row: no sort of every row that needs action, and on PostgreSQL
+    the open requests hashed once rather than probed per row (whose cost estimate tips into JIT)."""
+    from django.db import connection
+
+    from review.selectors import queue
+    from triage.access import submissions_visible
+
+    user = clinician("takapuna-physio", clinics=["takapuna"])
+    visible = submissions_visible(user=user, queryset=Submission.objects.all())
+    page = queue.queue_needs_action(queryset=visible).order_by(*queue.CALL_LIST_ORDER)[:50]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            top = [row[3] for row in cursor.fetchall() if row[1] == 0]
+            assert "SCAN triage_submission USING INDEX submission_call_list" in top
+            assert not any("TEMP B-TREE" in step for step in top)
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index Scan using submission_call_list" in plan and "hashed SubPlan" in plan
+
+
+def test_the_row_checkbox_is_the_markup_django_renders(db_ruleset):
+    from django.contrib import admin
+
+    submission = make_submission(db_ruleset)
+    model_admin = admin.site._registry[Submission]
+    assert model_admin.action_checkbox(submission) == admin.ModelAdmin.action_checkbox(model_admin, submission)
+    assert f'value="{submission.pk}"' in model_admin.action_checkbox(submission)
+
+
 def test_the_columns_say_when_who_can_be_reached_and_the_booking(clinician_client, db_ruleset):
     reachable = aged(
         make_submission(db_ruleset, contact=ContactDetails(name="Mere", email="mere@example.com")), hours=2
