@@ -59,7 +59,7 @@ DURATION = Step(
     _("How long, how bad, and what it gets in the way of"),
     (screens.DURATION, screens.INTENSITY, screens.ENJOYMENT, screens.ACTIVITY),
 )
-CONTACT = Step("contact", _("Your clinic and contact details"), (screens.CONTACT,))
+CONTACT = Step("contact", _("Clinic and contact details"), (screens.CONTACT,))
 
 STEPS = (SAFETY, SYMPTOMS, FEET, DURATION, CONTACT)
 BY_NAME = {step.name: step for step in STEPS}
