@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,6 +33,7 @@ from triage.models import RED_FLAG_DISPOSITIONS, Submission
 
 from . import emails
 from .models import CHECKIN_WEEKS, CheckIn, CheckInStatus
+from .signals import checkin_red_flag
 from .tokens import LINK_MAX_AGE
 
 # How long after falling due a check-in may still be emailed: its link's whole life.
@@ -212,6 +214,7 @@ def checkin_answer(
         )
         if checkin.disposition:
             emails.red_flag_checkin_notify(checkin=checkin)
+            transaction.on_commit(partial(checkin_red_flag.send_robust, sender=CheckIn, checkin=checkin))
     return checkin
 
 

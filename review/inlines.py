@@ -51,7 +51,7 @@ class OutcomeInline(admin.StackedInline):
 
 class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusChange
-    fields = ["changed_at", "changed_by", "from_status", "to_status", "reason"]
+    fields = ["changed_at", "by", "from_status", "to_status", "reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -59,3 +59,8 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
+
+    @admin.display(description=_("by"))
+    def by(self, obj: StatusChange) -> str:
+        """The person who moved it, or the self-check itself (a check-in with a new warning sign)."""
+        return str(obj.changed_by) if obj.changed_by_id else _("the self-check (a check-in)")

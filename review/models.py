@@ -93,8 +93,14 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=ReviewStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=ReviewStatus.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Empty when the self-check moved it: a check-in with a new warning sign reopens it (review.services).
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
 

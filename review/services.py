@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actor import Actor
+from audit.actor import SYSTEM, Actor
 from audit.models import AuditAction
 from audit.services import audit_record
 from triage.models import Condition, ReviewStatus, Submission
@@ -57,6 +57,46 @@ def submission_status_change(
             detail={"status": [current, to_status], "fields": fields + (["reason"] if reason else [])},
         )
     return change
+
+
+# Statuses the call list already shows as needing action (review.selectors.queue).
+STILL_OPEN = (ReviewStatus.NEW, ReviewStatus.IN_REVIEW)
+
+
+def submission_reopen_for_warning_sign(*, submission: Submission, week: int) -> StatusChange | None:
+    """A check-in ticked a new warning sign: put the self-check back in review, on the call list.
+
+    The clinic is emailed as well (followups); this makes sure the person is
+    not left under "contacted", "booked" or "closed" where nobody looks. The
+    workflow's moves are for staff; this one is the self-check's own, so it
+    is recorded with no user (the timeline says so) and audited as the system.
+    Nothing changes when the self-check already needs action.
+    """
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+        if current in STILL_OPEN:
+            return None
+        Submission.objects.filter(pk=submission.pk).update(status=ReviewStatus.IN_REVIEW)
+        submission.status = ReviewStatus.IN_REVIEW
+        change = StatusChange.objects.create(
+            submission=submission,
+            from_status=current,
+            to_status=ReviewStatus.IN_REVIEW,
+            reason=_("Reopened: new warning signs at the %(week)s-week check-in.") % {"week": week},
+            changed_by=None,
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            target=submission.reference,
+            actor=SYSTEM,
+            detail={"status": [current, ReviewStatus.IN_REVIEW], "fields": ["status"], "checkin": week},
+        )
+    return change
+
+
+def checkin_red_flag_receiver(sender, *, checkin, **kwargs) -> None:
+    """followups' signal: a check-in with a new warning sign reopens its self-check."""
+    submission_reopen_for_warning_sign(submission=checkin.submission, week=checkin.week)
 
 
 def submission_assign(
