@@ -15,10 +15,10 @@ Every write is audited (no health details: the week and what happened).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -35,6 +35,8 @@ from . import emails
 from .models import CHECKIN_WEEKS, CheckIn, CheckInStatus
 from .signals import checkin_red_flag
 from .tokens import LINK_MAX_AGE
+
+logger = logging.getLogger(__name__)
 
 # How long after falling due a check-in may still be emailed: its link's whole life.
 SEND_WINDOW = LINK_MAX_AGE
@@ -214,7 +216,17 @@ def checkin_answer(
         )
         if checkin.disposition:
             emails.red_flag_checkin_notify(checkin=checkin)
-            transaction.on_commit(partial(checkin_red_flag.send_robust, sender=CheckIn, checkin=checkin))
+            # In this transaction, not after it: the answer and what the receivers write (review
+            # reopens the self-check, in a savepoint of its own) commit together, before the
+            # clinic's email is handed to the worker. A receiver's failure is logged, never the patient's.
+            for receiver, response in checkin_red_flag.send_robust(sender=CheckIn, checkin=checkin):
+                if isinstance(response, Exception):
+                    logger.error(
+                        "check-in red-flag receiver %s failed: %s",
+                        getattr(receiver, "__qualname__", receiver),
+                        type(response).__name__,
+                        extra={"event": "checkin_red_flag_receiver_failed"},
+                    )
     return checkin
 
 

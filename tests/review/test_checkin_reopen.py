@@ -70,3 +70,22 @@ def test_the_timeline_names_the_self_check_as_the_one_who_reopened_it(
     answer(client, db_ruleset, checkin, ticked=[code], capture=django_capture_on_commit_callbacks)
     page = admin_client.get(f"/admin/triage/submission/{checkin.submission_id}/change/").content.decode()
     assert "the self-check (a check-in)" in page
+
+
+def test_a_failing_receiver_never_loses_the_patients_answer(client, db_ruleset, django_capture_on_commit_callbacks):
+    from followups.signals import checkin_red_flag
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("a receiver that fails")
+
+    checkin_red_flag.connect(broken, dispatch_uid="test-broken")
+    try:
+        checkin = closed_with_checkin(db_ruleset)
+        code = db_ruleset.questions_of_kind(scoring.EMERGENCY)[0].code
+        answer(client, db_ruleset, checkin, ticked=[code], capture=django_capture_on_commit_callbacks)
+    finally:
+        checkin_red_flag.disconnect(dispatch_uid="test-broken")
+    checkin.refresh_from_db()
+    assert checkin.status == "answered" and checkin.red_flags == [code]
+    # The other receiver (review's) still ran.
+    assert Submission.objects.get(pk=checkin.submission_id).status == ReviewStatus.IN_REVIEW
