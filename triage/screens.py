@@ -224,6 +224,8 @@ class Plan:
     answers_by_screen: dict[str, dict[str, bool]]
     # The person's age, when given on the about-you screen.
     age: int | None = None
+    # The screens whose stored data the plan was built from: it holds while they are unchanged.
+    reads: tuple[str, ...] = ()
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -255,6 +257,7 @@ def plan_build(
     shown: dict[str, Shown] = {}
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
+    reads: list[str] = []
     age = None
     for screen in screens_for(ruleset, texts):
         questions = screen.questions
@@ -264,11 +267,14 @@ def plan_build(
                 continue
         entry = Shown(screen, questions)
         shown[screen.name] = entry
-        data = stored(screen.name) if questions or screen.name == ABOUT_YOU else None
+        data = None
+        if questions or screen.name == ABOUT_YOU:
+            reads.append(screen.name)
+            data = stored(screen.name)
         if data is not None:
             form = screen.form_class(data=data, prefix=screen.name, **form_kwargs(entry))
             if isinstance(form, QuestionsForm) and form.is_valid():
                 by_screen[screen.name] = form.answers()
                 answers.update(by_screen[screen.name])
                 age = form.cleaned_data.get("age", age)
-    return Plan(shown=shown, answers_by_screen=by_screen, age=age)
+    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads))

@@ -99,16 +99,28 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         and goes with the answers that enable its questions.
         """
         if not hasattr(self, "_resolved_form_list"):
-            self._plan = screens.plan_build(
-                ruleset=self.ruleset,
-                stored=self.storage.get_step_data,
-                form_kwargs=self._form_kwargs,
-                # The built-in fields' words, published with the ruleset (cached with it: no query).
-                texts=selectors.field_texts_get(number=self.ruleset.version),
-            )
+            if not self._plan_still_holds():
+                self._plan = screens.plan_build(
+                    ruleset=self.ruleset,
+                    stored=self.storage.get_step_data,
+                    form_kwargs=self._form_kwargs,
+                    # The built-in fields' words, published with the ruleset (cached with it: no query).
+                    texts=selectors.field_texts_get(number=self.ruleset.version),
+                )
+                self._plan_read = {name: self.storage.get_step_data(name) for name in self._plan.reads}
             self._resolved_form_list = {name: shown.screen.form_class for name, shown in self._plan.shown.items()}
             self._cache_signature = None
         return dict(self._resolved_form_list)
+
+    def _plan_still_holds(self) -> bool:
+        """Whether the plan built earlier in this request still holds: the screens it read are stored unchanged.
+
+        The plan depends only on the answers of the question screens it read
+        (screens.Plan.reads), so storing the contact, duration or a 0-10
+        screen leaves it as it was, and the final submit builds it once.
+        """
+        read = getattr(self, "_plan_read", None)
+        return read is not None and all(self.storage.get_step_data(name) == data for name, data in read.items())
 
     @property
     def plan(self) -> screens.Plan:

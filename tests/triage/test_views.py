@@ -458,6 +458,36 @@ def test_each_wizard_screen_costs_at_most_four_queries(start, db_ruleset, django
         assert start.get(step_url(screens.CONTACT)).status_code == 200
 
 
+def counting_plan_builds(monkeypatch) -> list:
+    calls = []
+    real = screens.plan_build
+
+    def counted(**kwargs):
+        calls.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(screens, "plan_build", counted)
+    return calls
+
+
+def test_the_final_submit_builds_the_screens_plan_once(start, db_ruleset, monkeypatch):
+    """Storing the contact screen cannot change which screens are shown: the plan is kept, not rebuilt."""
+    answer_steps(start, db_ruleset, yes={"groin_pain"}, upto=screens.ACTIVITY)
+    calls = counting_plan_builds(monkeypatch)
+    response = post_step(start, screens.CONTACT, {})
+    assert response.status_code == 302 and "/result/" in response["Location"]
+    assert len(calls) == 1
+
+
+def test_storing_a_question_screen_rebuilds_the_plan_so_follow_ups_follow_the_answers(start, db_ruleset, monkeypatch):
+    answer_steps(start, db_ruleset, upto=screens.ABOUT_YOU)
+    calls = counting_plan_builds(monkeypatch)
+    response = post_step(start, screens.WHERE, screen_data(db_ruleset, screens.WHERE, yes={"groin_pain"}))
+    assert len(calls) == 2
+    # The follow-up screen the new answer enables is where the person goes next.
+    assert response["Location"] == step_url("more_hip")
+
+
 def test_final_submit_costs_at_most_nine_queries(start, db_ruleset, django_assert_max_num_queries):
     answer_steps(start, db_ruleset, yes={"groin_pain", "clicking_catching"}, upto=screens.ACTIVITY)
     # Nine: one of them makes sure each suggested condition still has its row (issue 14, item 2).
