@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -181,6 +183,9 @@ def test_a_reload_mid_way_keeps_the_screen(page: Page):
     start(page)
     tick(page, "emergency", set())
     continue_(page)
+    # Reload the next screen once it has loaded: reloading mid-navigation detaches Chromium's page.
+    expect(page).to_have_url(re.compile(r"/check/doctor/$"))
+    page.wait_for_load_state("load")
     page.reload()
     no_resubmission_prompt(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Do any of these apply to you?")
