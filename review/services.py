@@ -22,6 +22,7 @@ from audit.services import audit_record
 from triage.models import Condition, ReviewStatus, Submission
 
 from .models import Note, Outcome, StatusChange
+from .selectors.queue import NEEDS_ACTION_STATUSES
 from .workflow import transition_check
 
 
@@ -59,10 +60,6 @@ def submission_status_change(
     return change
 
 
-# Statuses the call list already shows as needing action (review.selectors.queue).
-STILL_OPEN = (ReviewStatus.NEW, ReviewStatus.IN_REVIEW)
-
-
 def submission_reopen_for_warning_sign(*, submission: Submission, week: int) -> StatusChange | None:
     """A check-in ticked a new warning sign: put the self-check back in review, on the call list.
 
@@ -74,7 +71,7 @@ def submission_reopen_for_warning_sign(*, submission: Submission, week: int) -> 
     """
     with transaction.atomic():
         current = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
-        if current in STILL_OPEN:
+        if current in NEEDS_ACTION_STATUSES:  # already on the call list
             return None
         Submission.objects.filter(pk=submission.pk).update(status=ReviewStatus.IN_REVIEW)
         submission.status = ReviewStatus.IN_REVIEW
