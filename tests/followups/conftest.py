@@ -15,6 +15,7 @@ from followups.tokens import checkin_link_sign
 from tests.notifications.conftest import (  # noqa: F401  (fixtures, shared with the notification tests)
     PATIENT,
     celery_worker_on_redis,
+    clinical_content,
     health_details,
     smtp_server,
     submission_make,

@@ -10,14 +10,12 @@ import threading
 
 import pytest
 from celery.signals import task_postrun
-from django.apps import apps as django_apps
 
 from followups.models import CheckIn, CheckInStatus
 from followups.tasks import send_due
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_send
 from triage import scoring
-from triage.models import Question, RulesetVersion
 from triage.selectors import ruleset_get
 
 from .conftest import LINK_RE, PATIENT, opted_in, path_of, send_followups, wait_for
@@ -26,17 +24,8 @@ from .test_checkin_page import ANSWERS
 # The worker reads and writes from its own thread and connection: the test's data must be committed.
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("celery_worker_on_redis"),
+    pytest.mark.usefixtures("celery_worker_on_redis", "clinical_content"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clinical_content(transactional_db) -> None:
-    # As in the notification worker tests: restore the seeded content if a flush took it.
-    if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        from importlib import import_module
-
-        import_module("triage.migrations.0002_seed_clinical_content").seed(django_apps, None)
 
 
 class Finished:

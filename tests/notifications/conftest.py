@@ -131,6 +131,19 @@ def celery_worker_on_redis() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture
+def clinical_content(transactional_db) -> None:
+    """The seeded clinical content, put back if an earlier transactional test's flush took it (worker tests)."""
+    from django.apps import apps as django_apps
+
+    from triage.models import Question, RulesetVersion
+
+    if not RulesetVersion.objects.exists() and not Question.objects.exists():
+        from importlib import import_module
+
+        import_module("triage.migrations.0002_seed_clinical_content").seed(django_apps, None)
+
+
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "the condition") -> object:
     """Poll until ``condition()`` is truthy (the worker runs in another thread); fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

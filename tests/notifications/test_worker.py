@@ -6,12 +6,11 @@ import threading
 
 import pytest
 from celery.signals import task_postrun, task_retry
-from django.apps import apps as django_apps
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationStatus
 from notifications.tasks import notification_send
-from triage.models import Clinic, Question, RulesetVersion
+from triage.models import Clinic
 from triage.selectors import ruleset_get
 
 from .conftest import PATIENT, health_details, own_result, submission_make, wait_for
@@ -22,17 +21,8 @@ from .test_events import booking_post
 # The worker fixture is module-scoped, so it starts before the (function-scoped) database fixtures.
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("celery_worker_on_redis"),
+    pytest.mark.usefixtures("celery_worker_on_redis", "clinical_content"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _clinical_content(transactional_db) -> None:
-    # As in the browser tests: restore the seeded content if a flush took it.
-    if not RulesetVersion.objects.exists() and not Question.objects.exists():
-        from importlib import import_module
-
-        import_module("triage.migrations.0002_seed_clinical_content").seed(django_apps, None)
 
 
 class TaskEvents:
