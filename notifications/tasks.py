@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from .services import notification_attempt, notifications_requeue_stale
 
@@ -15,7 +16,14 @@ def notification_send(self, notification_id: int) -> str:
     outcome is recorded on the row. Safe to deliver twice: a second copy
     finds the row already claimed and does nothing.
     """
-    attempt = notification_attempt(notification_id=notification_id, can_retry=not self.request.is_eager)
+    try:
+        attempt = notification_attempt(notification_id=notification_id, can_retry=not self.request.is_eager)
+    except OperationalError as error:
+        # The database was busy or away for a moment (a lock, a restart): nothing was claimed or sent,
+        # so try again in a second rather than leave the email to the 10-minute re-queue.
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=1, max_retries=5) from error
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.countdown)
     return attempt.outcome
