@@ -27,7 +27,7 @@ answers ("not asked"), never stored as "no".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +226,9 @@ class Plan:
     age: int | None = None
     # The screens whose stored data the plan was built from: it holds while they are unchanged.
     reads: tuple[str, ...] = ()
+    # The forms of the answered screens that validated, bound to the data read: the final
+    # submit re-validates every screen, and need not build and check these a second time.
+    valid_forms: dict[str, QuestionsForm] = field(default_factory=dict)
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -258,6 +261,7 @@ def plan_build(
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
     reads: list[str] = []
+    valid_forms: dict[str, QuestionsForm] = {}
     age = None
     for screen in screens_for(ruleset, texts):
         questions = screen.questions
@@ -274,7 +278,8 @@ def plan_build(
         if data is not None:
             form = screen.form_class(data=data, prefix=screen.name, **form_kwargs(entry))
             if isinstance(form, QuestionsForm) and form.is_valid():
+                valid_forms[screen.name] = form
                 by_screen[screen.name] = form.answers()
                 answers.update(by_screen[screen.name])
                 age = form.cleaned_data.get("age", age)
-    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads))
+    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads), valid_forms=valid_forms)

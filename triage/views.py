@@ -317,15 +317,23 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def render_done(self, form, **kwargs) -> HttpResponse:
         """Re-validate every screen shown, then score and store, in this one POST.
 
+        A screen already validated in this request against the answers now
+        stored is not built and checked again: the posted last screen
+        (``form``), and the question screens the plan read
+        (``screens.Plan.valid_forms``, rebuilt whenever what it read changes).
+
         Unlike formtools, the answers stay in the session afterwards: the
         browser's Back from the result shows them, and a changed answer
         starts a new run (``process_step``). A rate-limited submit keeps them too.
         """
+        validated = {**self.plan.valid_forms, self.steps.current: form}
         final_forms = {}
         for step in self.get_form_list():
-            form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
-            if not form_obj.is_valid():
-                return self.render_revalidation_failure(step, form_obj, **kwargs)
+            form_obj = validated.get(step)
+            if form_obj is None:
+                form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
+                if not form_obj.is_valid():
+                    return self.render_revalidation_failure(step, form_obj, **kwargs)
             final_forms[step] = form_obj
         return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 

@@ -458,6 +458,36 @@ def test_each_wizard_screen_costs_at_most_four_queries(start, db_ruleset, django
         assert start.get(step_url(screens.CONTACT)).status_code == 200
 
 
+@pytest.mark.parametrize("yes", [set(), {"groin_pain", "clicking_catching", "outer_hip_pain", "lying_on_side_pain"}])
+def test_the_final_submit_costs_at_most_eight_queries(start, db_ruleset, django_assert_max_num_queries, yes):
+    """The session, the ruleset number, the clinics, the submission and its suggestions in one transaction,
+    the session saved: every screen re-validated without a query and without being built twice."""
+    answer_steps(start, db_ruleset, yes=yes, upto=screens.ACTIVITY)
+    with django_assert_max_num_queries(8):
+        response = post_step(start, screens.CONTACT, {})
+    assert "/result/" in response["Location"]
+    submission = Submission.objects.get()
+    assert submission.suggestions.count() == len(submission.result["suggestions"]) == (1 if yes else 0)
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "value"),
+    [(screens.FEET, "ticked", "not_a_question"), (screens.DURATION, "pain_duration", "forever")],
+)
+def test_stored_answers_that_no_longer_validate_send_the_final_submit_back_to_their_screen(
+    start, db_ruleset, step, field, value
+):
+    """The final submit checks every screen's stored answers again (a question screen and a built-in field)."""
+    answer_steps(start, db_ruleset, upto=screens.ACTIVITY)
+    session = start.session
+    wizard = next(key for key, _data in session.items() if key.startswith("wizard_"))
+    session[wizard]["step_data"][step][f"{step}-{field}"] = [value]
+    session.save()
+    response = post_step(start, screens.CONTACT, {})
+    assert response["Location"] == step_url(step)
+    assert Submission.objects.count() == 0
+
+
 def counting_plan_builds(monkeypatch) -> list:
     calls = []
     real = screens.plan_build
