@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -154,12 +154,16 @@ def submission_create(
     followup_consent: bool = False,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
+    on_stored: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Score and store one submission with its suggestions, in one transaction.
 
     With an ``idempotency_key``, a repeat of the same questionnaire run (a
     double-clicked submit, a replayed request) returns the submission already
-    stored instead of storing a second one.
+    stored instead of storing a second one. ``on_stored(submission)`` runs
+    inside the transaction, for a new submission only: the questionnaire
+    saves the person's session there, so the result and the session that
+    opens it are written in one commit (on PostgreSQL, one flush to disk).
     """
     submission, assessment = submission_build(
         ruleset=ruleset,
@@ -184,6 +188,8 @@ def submission_create(
                 if missing:
                     conditions_restore(ruleset=ruleset, slugs=missing)
                     suggestions_insert([s for s in suggestions if s.condition_id in missing])
+                if on_stored is not None:
+                    on_stored(submission)
                 # After the commit, and only for a new submission: a receiver's failure never loses it.
                 transaction.on_commit(partial(submission_created.send_robust, sender=Submission, submission=submission))
             return submission

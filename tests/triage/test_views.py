@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from triage import scoring, screens
+from triage import scoring, screens, services
 from triage.models import Clinic, Submission
 from triage.views import INVALID_POST_SESSION_KEY
 
@@ -468,6 +471,40 @@ def test_the_final_submit_costs_at_most_eight_queries(start, db_ruleset, django_
     assert "/result/" in response["Location"]
     submission = Submission.objects.get()
     assert submission.suggestions.count() == len(submission.result["suggestions"]) == (1 if yes else 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_final_submit_writes_the_session_once_in_the_submissions_own_transaction(start, db_ruleset):
+    """One commit for the submission, its suggestions and the session that opens the result."""
+    answer_steps(start, db_ruleset, yes={"groin_pain", "clicking_catching"}, upto=screens.ACTIVITY)
+    with CaptureQueriesContext(connection) as queries:
+        response = post_step(start, screens.CONTACT, {})
+    sql = [q["sql"] for q in queries.captured_queries]
+    session_writes = [i for i, statement in enumerate(sql) if statement.startswith('UPDATE "django_session"')]
+    begin = next(i for i, statement in enumerate(sql) if statement.upper().startswith("BEGIN"))
+    commit = next(i for i, statement in enumerate(sql) if i > begin and statement.upper() == "COMMIT")
+    inserts = [i for i, statement in enumerate(sql) if statement.startswith("INSERT")]
+    assert len(session_writes) == 1
+    assert begin < min(inserts) and max(inserts) < session_writes[0] < commit
+    # The result opens in this browser: the session knows it.
+    assert start.get(response["Location"]).status_code == 200
+
+
+def test_a_session_cleared_during_the_final_submit_keeps_the_answers_and_shows_a_page(start, db_ruleset, monkeypatch):
+    """The session row deleted while the submission is stored (clearsessions, say): the submission is
+    kept, and the person gets the session-interrupted page, not a traceback."""
+    answer_steps(start, db_ruleset, upto=screens.ACTIVITY)
+    key, real = start.session.session_key, services.suggestions_insert
+
+    def clear_the_session_meanwhile(suggestions):
+        Session.objects.filter(session_key=key).delete()
+        return real(suggestions)
+
+    monkeypatch.setattr(services, "suggestions_insert", clear_the_session_meanwhile)
+    response = post_step(start, screens.CONTACT, {})
+    assert response.status_code == 400
+    assert "Traceback" not in response.content.decode()
+    assert Submission.objects.count() == 1
 
 
 @pytest.mark.parametrize(
