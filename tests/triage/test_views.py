@@ -473,19 +473,21 @@ def test_the_final_submit_costs_at_most_eight_queries(start, db_ruleset, django_
     assert submission.suggestions.count() == len(submission.result["suggestions"]) == (1 if yes else 0)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_final_submit_writes_the_session_once_in_the_submissions_own_transaction(start, db_ruleset):
-    """One commit for the submission, its suggestions and the session that opens the result."""
+    """One commit for the submission, its suggestions and the session that opens the result.
+
+    The test runs inside a transaction, so the submission's own is a savepoint here (BEGIN ... COMMIT live).
+    """
     answer_steps(start, db_ruleset, yes={"groin_pain", "clicking_catching"}, upto=screens.ACTIVITY)
     with CaptureQueriesContext(connection) as queries:
         response = post_step(start, screens.CONTACT, {})
-    sql = [q["sql"] for q in queries.captured_queries]
-    session_writes = [i for i, statement in enumerate(sql) if statement.startswith('UPDATE "django_session"')]
-    begin = next(i for i, statement in enumerate(sql) if statement.upper().startswith("BEGIN"))
-    commit = next(i for i, statement in enumerate(sql) if i > begin and statement.upper() == "COMMIT")
+    sql = [q["sql"].upper() for q in queries.captured_queries]
     inserts = [i for i, statement in enumerate(sql) if statement.startswith("INSERT")]
+    session_writes = [i for i, statement in enumerate(sql) if statement.startswith('UPDATE "DJANGO_SESSION"')]
+    opened = max(i for i, statement in enumerate(sql[: inserts[0]]) if statement.startswith(("BEGIN", "SAVEPOINT")))
+    closed = next(i for i, statement in enumerate(sql) if i > opened and statement.startswith(("COMMIT", "RELEASE")))
     assert len(session_writes) == 1
-    assert begin < min(inserts) and max(inserts) < session_writes[0] < commit
+    assert opened < inserts[0] and inserts[-1] < session_writes[0] < closed
     # The result opens in this browser: the session knows it.
     assert start.get(response["Location"]).status_code == 200
 
