@@ -19,8 +19,8 @@ from audit.services import audit_anonymise, audit_record
 
 from . import escalation, scoring
 from .contact import ContactDetails
-from .models import Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
-from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
+from .models import Clinic, Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
+from .selectors import draft_content_get, escalation_rules_from_content, latest_ruleset_forget, ruleset_from_content
 from .signals import submission_created
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
@@ -198,6 +198,9 @@ def submission_create(
                 existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return existing
+            if submission.clinic_id is not None and not Clinic.objects.filter(pk=submission.clinic_id).exists():
+                # The chosen clinic was deleted meanwhile: stored without one, as its deletion does to others.
+                submission.clinic_id = None
             # Otherwise a reference or token collided (vanishingly rare): draw new ones and try again.
             submission.pk = None
             submission.reference, submission.token = reference_generate(), token_generate()
@@ -416,4 +419,8 @@ def ruleset_publish(*, note: str = "", actor: Actor) -> RulesetVersion:
     with transaction.atomic():
         version = RulesetVersion.objects.create(number=latest + 1, content=content, note=note, published_by=actor.user)
         audit_record(action=AuditAction.PUBLISH, target=str(version), actor=actor, detail={"note": version.note})
+        # This process's next page takes the new version at once (and again after the commit);
+        # other processes within a second (selectors.RecentRead).
+        latest_ruleset_forget()
+        transaction.on_commit(latest_ruleset_forget)
     return version

@@ -8,7 +8,7 @@ from audit.actor import SYSTEM
 from audit.models import AuditAction, AuditEvent
 from tests.review_helpers import symptoms_of
 from triage import selectors, services
-from triage.models import Condition, ConditionWeight, Question, RulesetVersion, Submission
+from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,14 @@ def test_a_colliding_reference_is_replaced_rather_than_failing(db_ruleset, monke
     second = create(db_ruleset, {})
     assert (first.reference, second.reference) == ("AAAAAAAA", "CCCCCCCC")
     assert Submission.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clinic_deleted_after_it_was_chosen_stores_the_submission_without_one(db_ruleset):
+    """Chosen from a list read moments before the clinic went: stored, as its deletion does to the others."""
+    gone = Clinic.objects.create(slug="closing", name="Closing clinic", order=99)
+    gone_id = gone.pk
+    gone.delete()
+    submission = create(db_ruleset, {"groin_pain": True}, clinic_id=gone_id)
+    submission.refresh_from_db()
+    assert submission.clinic_id is None
