@@ -98,13 +98,31 @@ CONTACT_FIELDS = "triage/_contact.html"
 ABOUT_YOU_FIELDS = "triage/_about_you.html"
 
 
+# Laid-out screens by (ruleset, texts): the objects are kept with them, so their ids are never reused meanwhile.
+_LAID_OUT: dict[tuple[int, int], tuple[scoring.Ruleset, object, tuple[Screen, ...]]] = {}
+_LAID_OUT_MAX = 32
+
+
 def screens_for(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts | None = None) -> tuple[Screen, ...]:
     """Every screen the ruleset can show, in order (follow-ups included, whether enabled or not).
 
     ``texts``: the ruleset's field texts (selectors.field_texts_get); the built-in words when not given.
-    Cheap enough to build on every request (a few dozen questions), so it needs no cache.
+    Laid out once per ruleset and texts: both are immutable and cached by the selectors, and laying
+    them out took about 0.4 ms of every questionnaire page (docs/benchmarks.md). Titles and hints are
+    lazy translations, so one layout serves every language.
     """
-    texts = texts or field_texts.built_in()
+    key = (id(ruleset), id(texts))
+    laid_out = _LAID_OUT.get(key)
+    if laid_out is not None and laid_out[0] is ruleset and laid_out[1] is texts:
+        return laid_out[2]
+    screens = _screens_lay_out(ruleset, texts or field_texts.built_in())
+    if len(_LAID_OUT) >= _LAID_OUT_MAX:
+        _LAID_OUT.clear()  # draft previews lay out a new ruleset each time
+    _LAID_OUT[key] = (ruleset, texts, screens)
+    return screens
+
+
+def _screens_lay_out(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts) -> tuple[Screen, ...]:
     screens: list[Screen] = []
 
     def checklist(name: str, kinds: tuple[str, ...], keep: Callable[[scoring.Question], bool], **options) -> None:
