@@ -147,11 +147,16 @@ def field_texts_get(*, number: int) -> field_texts.FieldTexts:
     return _published_cached(number)[1]
 
 
+def recent_reads_forget() -> None:
+    """Forget the recent reads (``RecentRead``): the next page reads the latest number and the clinics again."""
+    _latest_number.clear()
+    clinic_list.clear()
+
+
 def ruleset_cache_clear() -> None:
     """Forget the parsed versions and the recent reads (tests, whose rollbacks reuse version numbers)."""
     _published_cached.cache_clear()
-    _latest_number.clear()
-    clinic_list.clear()
+    recent_reads_forget()
 
 
 def latest_ruleset_forget() -> None:
