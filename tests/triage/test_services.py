@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError
 
 from audit.actor import SYSTEM
 from audit.models import AuditAction, AuditEvent
@@ -120,12 +121,23 @@ def test_a_colliding_reference_is_replaced_rather_than_failing(db_ruleset, monke
     assert Submission.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_clinic_deleted_after_it_was_chosen_stores_the_submission_without_one(db_ruleset):
-    """Chosen from a list read moments before the clinic went: stored, as its deletion does to the others."""
+def test_a_clinic_deleted_after_it_was_chosen_stores_the_submission_without_one(db_ruleset, monkeypatch):
+    """Chosen from a list read moments before the clinic went: stored, as its deletion does to the others.
+
+    The database refuses the row at commit (its foreign keys are checked then); inside the test's own
+    transaction there is no commit, so the save raises what the commit would.
+    """
     gone = Clinic.objects.create(slug="closing", name="Closing clinic", order=99)
     gone_id = gone.pk
     gone.delete()
+    real_save = Submission.save
+
+    def checked_save(self, *args, **kwargs):
+        if self.clinic_id is not None and not Clinic.objects.filter(pk=self.clinic_id).exists():
+            raise IntegrityError("FOREIGN KEY constraint failed")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Submission, "save", checked_save)
     submission = create(db_ruleset, {"groin_pain": True}, clinic_id=gone_id)
     submission.refresh_from_db()
     assert submission.clinic_id is None
