@@ -164,7 +164,20 @@ def test_a_result_token_opens_only_for_the_session_that_holds_it(db_ruleset, dja
     with django_assert_num_queries(1):
         found = selectors.submission_get_for_session(session=session, token=submission.token)
         assert found == submission
-        found.clinic  # noqa: B018 - selected with the submission, no second query
+        found.clinic  # noqa: B018 - none chosen: no second query
+
+
+def test_a_result_link_comes_with_its_clinic_from_the_recent_clinic_list(clock, db_ruleset, django_assert_num_queries):
+    clinic = Clinic.objects.order_by("order").last()
+    token = submission_with(db_ruleset, clinic_id=clinic.pk).token
+    selectors.clinic_list()
+    with django_assert_num_queries(1):
+        found = selectors.submission_get_by_token(token=token)
+        assert found.clinic == clinic
+    Clinic.objects.filter(pk=clinic.pk).update(name="Renamed elsewhere")  # another process, within the second
+    clock.now += 1
+    with django_assert_num_queries(2):
+        assert selectors.submission_get_by_token(token=token).clinic.name == "Renamed elsewhere"
 
 
 def test_an_unknown_token_finds_nothing():
