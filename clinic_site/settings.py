@@ -302,6 +302,11 @@ REQUEST_BODY_LIMITS = [
 TRIAGE_STEP_RATE_LIMIT = (int(os.environ.get("TRIAGE_STEP_POSTS_PER_HOUR", 300)), 3600)
 TRIAGE_NEW_SESSION_RATE_LIMIT = (int(os.environ.get("TRIAGE_NEW_SESSIONS_PER_HOUR", 100)), 3600)
 
+# How long a process keeps its read of the latest ruleset number and of the
+# clinic list (triage.selectors.RecentRead): a busy worker reads each once a
+# second instead of on every page. 0 reads them on every request.
+TRIAGE_CONTENT_REREAD_SECONDS = float(os.environ.get("TRIAGE_CONTENT_REREAD_SECONDS", 1))
+
 # Questionnaire submissions allowed per client IP: (count, window in seconds).
 # Counted when answers are stored: a final submit or a red-flag exit.
 TRIAGE_SUBMISSION_RATE_LIMIT = (

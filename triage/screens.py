@@ -27,7 +27,7 @@ answers ("not asked"), never stored as "no".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -98,13 +98,31 @@ CONTACT_FIELDS = "triage/_contact.html"
 ABOUT_YOU_FIELDS = "triage/_about_you.html"
 
 
+# Laid-out screens by (ruleset, texts): the objects are kept with them, so their ids are never reused meanwhile.
+_LAID_OUT: dict[tuple[int, int], tuple[scoring.Ruleset, object, tuple[Screen, ...]]] = {}
+_LAID_OUT_MAX = 32
+
+
 def screens_for(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts | None = None) -> tuple[Screen, ...]:
     """Every screen the ruleset can show, in order (follow-ups included, whether enabled or not).
 
     ``texts``: the ruleset's field texts (selectors.field_texts_get); the built-in words when not given.
-    Cheap enough to build on every request (a few dozen questions), so it needs no cache.
+    Laid out once per ruleset and texts: both are immutable and cached by the selectors, and laying
+    them out took about 0.4 ms of every questionnaire page (docs/benchmarks.md). Titles and hints are
+    lazy translations, so one layout serves every language.
     """
-    texts = texts or field_texts.built_in()
+    key = (id(ruleset), id(texts))
+    laid_out = _LAID_OUT.get(key)
+    if laid_out is not None and laid_out[0] is ruleset and laid_out[1] is texts:
+        return laid_out[2]
+    screens = _screens_lay_out(ruleset, texts or field_texts.built_in())
+    if len(_LAID_OUT) >= _LAID_OUT_MAX:
+        _LAID_OUT.clear()  # draft previews lay out a new ruleset each time
+    _LAID_OUT[key] = (ruleset, texts, screens)
+    return screens
+
+
+def _screens_lay_out(ruleset: scoring.Ruleset, texts: field_texts.FieldTexts) -> tuple[Screen, ...]:
     screens: list[Screen] = []
 
     def checklist(name: str, kinds: tuple[str, ...], keep: Callable[[scoring.Question], bool], **options) -> None:
@@ -226,6 +244,9 @@ class Plan:
     age: int | None = None
     # The screens whose stored data the plan was built from: it holds while they are unchanged.
     reads: tuple[str, ...] = ()
+    # The forms of the answered screens that validated, bound to the data read: the final
+    # submit re-validates every screen, and need not build and check these a second time.
+    valid_forms: dict[str, QuestionsForm] = field(default_factory=dict)
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -258,6 +279,7 @@ def plan_build(
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
     reads: list[str] = []
+    valid_forms: dict[str, QuestionsForm] = {}
     age = None
     for screen in screens_for(ruleset, texts):
         questions = screen.questions
@@ -274,7 +296,8 @@ def plan_build(
         if data is not None:
             form = screen.form_class(data=data, prefix=screen.name, **form_kwargs(entry))
             if isinstance(form, QuestionsForm) and form.is_valid():
+                valid_forms[screen.name] = form
                 by_screen[screen.name] = form.answers()
                 answers.update(by_screen[screen.name])
                 age = form.cleaned_data.get("age", age)
-    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads))
+    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads), valid_forms=valid_forms)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -19,8 +19,8 @@ from audit.services import audit_anonymise, audit_record
 
 from . import escalation, scoring
 from .contact import ContactDetails
-from .models import Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
-from .selectors import draft_content_get, escalation_rules_from_content, ruleset_from_content
+from .models import Clinic, Condition, ReviewStatus, RulesetVersion, Submission, Suggestion
+from .selectors import draft_content_get, escalation_rules_from_content, latest_ruleset_forget, ruleset_from_content
 from .signals import submission_created
 
 # No look-alikes (0/O, 1/I/L, 5/S, 8/B): easy to read out over the phone.
@@ -154,12 +154,16 @@ def submission_create(
     followup_consent: bool = False,
     idempotency_key: str | None = None,
     privacy_notice_version: str = "",
+    on_stored: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Score and store one submission with its suggestions, in one transaction.
 
     With an ``idempotency_key``, a repeat of the same questionnaire run (a
     double-clicked submit, a replayed request) returns the submission already
-    stored instead of storing a second one.
+    stored instead of storing a second one. ``on_stored(submission)`` runs
+    inside the transaction, for a new submission only: the questionnaire
+    saves the person's session there, so the result and the session that
+    opens it are written in one commit (on PostgreSQL, one flush to disk).
     """
     submission, assessment = submission_build(
         ruleset=ruleset,
@@ -175,14 +179,17 @@ def submission_create(
         idempotency_key=idempotency_key,
         privacy_notice_version=privacy_notice_version,
     )
-    if assessment.suggestions:
-        conditions_restore(ruleset=ruleset, slugs=[s.slug for s in assessment.suggestions])
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 submission.save(force_insert=True)
-                if assessment.suggestions:
-                    Suggestion.objects.bulk_create(suggestions_build(submission=submission, assessment=assessment))
+                suggestions = suggestions_build(submission=submission, assessment=assessment)
+                missing = suggestions_insert(suggestions)
+                if missing:
+                    conditions_restore(ruleset=ruleset, slugs=missing)
+                    suggestions_insert([s for s in suggestions if s.condition_id in missing])
+                if on_stored is not None:
+                    on_stored(submission)
                 # After the commit, and only for a new submission: a receiver's failure never loses it.
                 transaction.on_commit(partial(submission_created.send_robust, sender=Submission, submission=submission))
             return submission
@@ -191,23 +198,53 @@ def submission_create(
                 existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
                 if existing is not None:
                     return existing
+            if submission.clinic_id is not None and not Clinic.objects.filter(pk=submission.clinic_id).exists():
+                # The chosen clinic was deleted meanwhile: stored without one, as its deletion does to others.
+                submission.clinic_id = None
             # Otherwise a reference or token collided (vanishingly rare): draw new ones and try again.
             submission.pk = None
             submission.reference, submission.token = reference_generate(), token_generate()
     raise RuntimeError("could not store the submission after 3 attempts")
 
 
-def conditions_restore(*, ruleset: scoring.Ruleset, slugs: list[str]) -> None:
-    """Put back, retired, any suggested condition whose row is gone, from the published snapshot.
+def suggestions_insert(suggestions: list[Suggestion]) -> set[str]:
+    """Insert the suggestions whose condition has a row, in one statement; the slugs of those left out.
 
-    A suggestion names its condition's row; the published ruleset, not the
-    draft, decides what is suggested. The admin refuses to delete a published
-    condition, but should a row still go (a script, the shell), the patient's
-    submission is stored all the same.
+    A suggestion names its condition's row, but the published ruleset, not
+    the rows, decides what is suggested: the admin refuses to delete a
+    published condition, yet a row can still go (a script, the shell).
+    ``INSERT ... SELECT`` from the condition table checks that and inserts
+    in one round trip (the final submit's budget is 8 queries): the rare
+    slug left out is put back (``conditions_restore``) and inserted again.
     """
-    missing = set(slugs) - set(Condition.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    if not missing:
-        return
+    if not suggestions:
+        return set()
+    meta, condition_meta, quote = Suggestion._meta, Condition._meta, connection.ops.quote_name
+    rank_field, score_field = meta.get_field("rank"), meta.get_field("score")
+    slug = quote(condition_meta.get_field("slug").column)
+    cases = " ".join(["WHEN %s THEN %s"] * len(suggestions))
+    # Only quoted table and column names and placeholders are spliced in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+        f"({quote(meta.get_field('submission').column)}, {quote(meta.get_field('condition').column)}, "
+        f"{quote(rank_field.column)}, {quote(score_field.column)}) "
+        f"SELECT %s, {slug}, CASE {slug} {cases} END, CASE {slug} {cases} END "
+        f"FROM {quote(condition_meta.db_table)} WHERE {slug} IN ({', '.join(['%s'] * len(suggestions))})"
+    )
+    slugs = [s.condition_id for s in suggestions]
+    params = [suggestions[0].submission_id]
+    for field in (rank_field, score_field):
+        for suggestion in suggestions:
+            params += [suggestion.condition_id, field.get_db_prep_save(getattr(suggestion, field.attname), connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *slugs])
+        if cursor.rowcount == len(suggestions):
+            return set()
+    return set(slugs) - set(Condition.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def conditions_restore(*, ruleset: scoring.Ruleset, slugs: set[str]) -> None:
+    """Put back, retired, the suggested conditions whose rows are gone, from the published snapshot."""
     Condition.objects.bulk_create(
         [
             Condition(
@@ -220,7 +257,7 @@ def conditions_restore(*, ruleset: scoring.Ruleset, slugs: list[str]) -> None:
                 retired_at=timezone.now(),
             )
             for c in ruleset.conditions
-            if c.slug in missing
+            if c.slug in slugs
         ],
         ignore_conflicts=True,
     )
@@ -382,4 +419,8 @@ def ruleset_publish(*, note: str = "", actor: Actor) -> RulesetVersion:
     with transaction.atomic():
         version = RulesetVersion.objects.create(number=latest + 1, content=content, note=note, published_by=actor.user)
         audit_record(action=AuditAction.PUBLISH, target=str(version), actor=actor, detail={"note": version.note})
+        # This process's next page takes the new version at once (and again after the commit);
+        # other processes within a second (selectors.RecentRead).
+        latest_ruleset_forget()
+        transaction.on_commit(latest_ruleset_forget)
     return version

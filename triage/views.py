@@ -317,15 +317,23 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
     def render_done(self, form, **kwargs) -> HttpResponse:
         """Re-validate every screen shown, then score and store, in this one POST.
 
+        A screen already validated in this request against the answers now
+        stored is not built and checked again: the posted last screen
+        (``form``), and the question screens the plan read
+        (``screens.Plan.valid_forms``, rebuilt whenever what it read changes).
+
         Unlike formtools, the answers stay in the session afterwards: the
         browser's Back from the result shows them, and a changed answer
         starts a new run (``process_step``). A rate-limited submit keeps them too.
         """
+        validated = {**self.plan.valid_forms, self.steps.current: form}
         final_forms = {}
         for step in self.get_form_list():
-            form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
-            if not form_obj.is_valid():
-                return self.render_revalidation_failure(step, form_obj, **kwargs)
+            form_obj = validated.get(step)
+            if form_obj is None:
+                form_obj = self.get_form(step=step, data=self.storage.get_step_data(step))
+                if not form_obj.is_valid():
+                    return self.render_revalidation_failure(step, form_obj, **kwargs)
             final_forms[step] = form_obj
         return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
@@ -356,14 +364,34 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
             ruleset=self.ruleset,
             idempotency_key=self.storage.extra_data.get(RUN_ID_KEY),
             privacy_notice_version=self.storage.extra_data.get(NOTICE_VERSION_KEY, ""),
+            on_stored=self._remember_and_save,
             **fields,
         )
+        if self.storage.extra_data.get(FINISHED_KEY) != submission.token:
+            # A repeat of a run already stored: the session learns of it now, saved by the middleware.
+            self._remember(submission)
+        return redirect("triage:result", token=submission.token)
+
+    def _remember(self, submission) -> None:
+        """The session opens this result from now on, and a resubmit of the same answers goes back to it."""
         self.storage.extra_data = {**self.storage.extra_data, FINISHED_KEY: submission.token}
         session = self.request.session
         session[LAST_RESULT_SESSION_KEY] = submission.token
         tokens = [t for t in session.get(RESULT_TOKENS_SESSION_KEY, []) if t != submission.token]
         session[RESULT_TOKENS_SESSION_KEY] = [*tokens, submission.token][-MAX_RESULTS_PER_SESSION:]
-        return redirect("triage:result", token=submission.token)
+
+    def _remember_and_save(self, submission) -> None:
+        """``_remember``, saved in the submission's own transaction (one commit, not two).
+
+        Should the session row be gone (cleared meanwhile), the session stays
+        marked modified and the middleware reports it as it would any other
+        failed save; the submission is stored either way (``write()`` raises
+        nothing, so the transaction is never marked for rollback).
+        """
+        self._remember(submission)
+        session = self.request.session
+        if session.session_key is not None and session.write():
+            session.modified = False  # written: nothing left for the middleware to save
 
     def _rate_limited(self, fields: dict) -> HttpResponse:
         """Too many submissions from this address: nothing stored, the answers kept for a later try.

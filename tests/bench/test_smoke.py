@@ -65,3 +65,20 @@ def test_the_benchmark_lifts_every_questionnaire_rate_limit():
     assert len(limits) >= 3
     for name in limits:
         assert getattr(bench, name)[0] >= 10**9, name
+
+
+def test_the_section_timer_times_every_part_of_the_final_submit():
+    """bench/sections.py, the investigation tool docs/benchmarks.md cites: it runs and times each part."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.sections", "final_submit", "--requests", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    from bench.sections import SECTIONS
+
+    timed = {line[:36].rstrip() for line in completed.stdout.splitlines() if line.endswith(" ms")}
+    # Read within the last second: the ruleset and clinics cost no query, but are still timed.
+    assert {label for _module, _path, label in SECTIONS} <= timed

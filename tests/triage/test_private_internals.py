@@ -35,14 +35,25 @@ def test_the_wizard_drops_its_form_list_after_storing_a_step_so_follow_ups_are_l
 # --- Sessions saved with one UPDATE, without Django's transaction (triage.sessions) ----
 
 
-def test_django_saves_a_database_session_in_a_transaction_through_the_hooks_the_store_reuses():
-    # triage.sessions.SessionStore repeats Django's save without transaction.atomic().
-    source = inspect.getsource(db.SessionStore.save)
-    assert "transaction.atomic(using=using)" in source
-    assert "obj = self.create_model_instance(data)" in source
-    assert "data = self._get_session(no_load=must_create)" in source
+def test_django_reads_and_saves_a_database_session_as_the_store_repeats_in_sql():
+    # triage.sessions.SessionStore repeats Django's read (the row unexpired, else no session and no key)
+    # and its save (the encoded data and the expiry date) in one SQL statement each, without the ORM
+    # and without transaction.atomic().
+    read = inspect.getsource(db.SessionStore._get_session_from_db)
+    assert "session_key=self.session_key, expire_date__gt=timezone.now()" in read
+    assert "self._session_key = None" in read
+    save = inspect.getsource(db.SessionStore.save)
+    assert "transaction.atomic(using=using)" in save
+    assert "data = self._get_session(no_load=must_create)" in save
+    build = inspect.getsource(db.SessionStore.create_model_instance)
+    assert "session_data=self.encode(data)" in build
+    assert "expire_date=self.get_expiry_date()" in build
     assert list(inspect.signature(db.SessionStore.save).parameters) == ["self", "must_create"]
-    assert list(inspect.signature(db.SessionStore.create_model_instance).parameters) == ["self", "data"]
+    assert {f.name for f in db.SessionStore.get_model_class()._meta.fields} >= {
+        "session_key",
+        "session_data",
+        "expire_date",
+    }
 
 
 @pytest.mark.django_db

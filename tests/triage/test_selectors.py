@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from audit.actor import SYSTEM
 from triage import scoring, selectors, services
 from triage.models import Clinic, RulesetVersion, Submission
 from triage.selectors import RESULT_TOKENS_SESSION_KEY
@@ -24,12 +25,72 @@ def submission_with(ruleset: scoring.Ruleset, *, yes: set[str] = frozenset(), **
 # --- The published ruleset and its cache -----------------------------------------
 
 
-def test_the_first_read_of_a_ruleset_costs_two_queries_and_later_reads_one(django_assert_num_queries):
+class Clock:
+    """Stands in for ``time`` in triage.selectors: the seconds move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch, settings) -> Clock:
+    settings.TRIAGE_CONTENT_REREAD_SECONDS = 1
+    clock = Clock()
+    monkeypatch.setattr(selectors, "time", clock)
+    return clock
+
+
+def test_the_first_read_of_a_ruleset_costs_two_queries_then_none_for_a_second_then_one(
+    clock, django_assert_num_queries
+):
     with django_assert_num_queries(2):
         first = selectors.ruleset_get()
+    clock.now += 0.9
+    with django_assert_num_queries(0):
+        assert selectors.ruleset_get() is first
+    clock.now += 0.1
     with django_assert_num_queries(1):
-        again = selectors.ruleset_get()
-    assert again is first
+        assert selectors.ruleset_get() is first
+
+
+def test_with_no_reread_interval_every_read_asks_for_the_latest_number(settings, django_assert_num_queries):
+    settings.TRIAGE_CONTENT_REREAD_SECONDS = 0
+    first = selectors.ruleset_get()
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert selectors.ruleset_get() is first
+
+
+def test_a_version_published_here_is_read_at_once_one_published_elsewhere_within_a_second(clock):
+    old = selectors.ruleset_get()
+    services.ruleset_publish(note="here", actor=SYSTEM)
+    assert selectors.ruleset_get().version == old.version + 1
+    publish_copy(number=old.version + 2)  # as another process would: this one's read is kept a second
+    assert selectors.ruleset_get().version == old.version + 1
+    clock.now += 1
+    assert selectors.ruleset_get().version == old.version + 2
+
+
+def test_the_clinic_list_is_kept_a_second_and_forgotten_when_a_clinic_is_saved_or_deleted(
+    clock, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        clinics = selectors.clinic_list()
+    with django_assert_num_queries(0):
+        assert selectors.clinic_list() is clinics
+    Clinic.objects.filter(pk=clinics[0].pk).update(phone="09 000 0000")  # no signal: as another process would
+    assert selectors.clinic_list()[0].phone == clinics[0].phone
+    clock.now += 1
+    assert selectors.clinic_list()[0].phone == "09 000 0000"
+    renamed = selectors.clinic_list()[1]
+    renamed.name = "Renamed"
+    renamed.save()
+    assert selectors.clinic_list()[1].name == "Renamed"
+    Clinic.objects.create(slug="new", name="New clinic", order=99).delete()
+    assert [c.slug for c in selectors.clinic_list()] == list(Clinic.objects.values_list("slug", flat=True))
 
 
 def test_a_version_read_by_number_comes_from_the_cache_without_a_query(django_assert_num_queries):
@@ -41,6 +102,7 @@ def test_a_version_read_by_number_comes_from_the_cache_without_a_query(django_as
 def test_publishing_a_new_version_is_seen_by_the_next_read_and_the_old_one_stays_readable():
     old = selectors.ruleset_get()
     publish_copy(number=old.version + 1)
+    selectors.latest_ruleset_forget()
     new = selectors.ruleset_get()
     assert new.version == old.version + 1
     assert selectors.ruleset_get_version(number=old.version) is old
@@ -102,7 +164,20 @@ def test_a_result_token_opens_only_for_the_session_that_holds_it(db_ruleset, dja
     with django_assert_num_queries(1):
         found = selectors.submission_get_for_session(session=session, token=submission.token)
         assert found == submission
-        found.clinic  # noqa: B018 - selected with the submission, no second query
+        found.clinic  # noqa: B018 - none chosen: no second query
+
+
+def test_a_result_link_comes_with_its_clinic_from_the_recent_clinic_list(clock, db_ruleset, django_assert_num_queries):
+    clinic = Clinic.objects.order_by("order").last()
+    token = submission_with(db_ruleset, clinic_id=clinic.pk).token
+    selectors.clinic_list()
+    with django_assert_num_queries(1):
+        found = selectors.submission_get_by_token(token=token)
+        assert found.clinic == clinic
+    Clinic.objects.filter(pk=clinic.pk).update(name="Renamed elsewhere")  # another process, within the second
+    clock.now += 1
+    with django_assert_num_queries(2):
+        assert selectors.submission_get_by_token(token=token).clinic.name == "Renamed elsewhere"
 
 
 def test_an_unknown_token_finds_nothing():

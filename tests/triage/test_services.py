@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError
 
 from audit.actor import SYSTEM
 from audit.models import AuditAction, AuditEvent
+from tests.review_helpers import symptoms_of
 from triage import selectors, services
-from triage.models import ConditionWeight, Question, RulesetVersion, Submission
+from triage.models import Clinic, Condition, ConditionWeight, Question, RulesetVersion, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,25 @@ def test_a_submission_stores_structured_answers_and_the_result_as_computed(db_ru
     assert scores["hip-impingement"]["matched"] == [["groin_pain", 3], ["clicking_catching", 3]]
     suggestion = submission.suggestions.get()
     assert (suggestion.condition_id, suggestion.rank, float(suggestion.score)) == ("hip-impingement", 1, 0.667)
+
+
+def stored_suggestions(submission) -> list[tuple[str, int, float]]:
+    return [(s.condition_id, s.rank, float(s.score)) for s in submission.suggestions.order_by("rank")]
+
+
+def scored_suggestions(submission) -> list[tuple[str, int, float]]:
+    scores = {s["slug"]: s["score"] for s in submission.result["scores"]}
+    return [(slug, rank, round(scores[slug], 3)) for rank, slug in enumerate(submission.result["suggestions"], 1)]
+
+
+@pytest.mark.parametrize("gone", [(), ("sciatica",), ("hip-bursitis", "sciatica")])
+def test_each_suggestion_is_stored_with_its_rank_and_score_even_when_its_conditions_row_is_gone(db_ruleset, gone):
+    yes = symptoms_of(db_ruleset, "hip-bursitis") | symptoms_of(db_ruleset, "sciatica")
+    Condition.objects.filter(slug__in=gone).delete()  # a script or the shell, behind the admin's back
+    submission = create(db_ruleset, dict.fromkeys(yes, True))
+    assert len(submission.result["suggestions"]) >= 2
+    assert stored_suggestions(submission) == scored_suggestions(submission)
+    assert set(Condition.objects.filter(retired_at__isnull=False).values_list("slug", flat=True)) == set(gone)
 
 
 def test_later_weight_edits_and_publishing_never_rewrite_past_results(db_ruleset):
@@ -98,3 +119,25 @@ def test_a_colliding_reference_is_replaced_rather_than_failing(db_ruleset, monke
     second = create(db_ruleset, {})
     assert (first.reference, second.reference) == ("AAAAAAAA", "CCCCCCCC")
     assert Submission.objects.count() == 2
+
+
+def test_a_clinic_deleted_after_it_was_chosen_stores_the_submission_without_one(db_ruleset, monkeypatch):
+    """Chosen from a list read moments before the clinic went: stored, as its deletion does to the others.
+
+    The database refuses the row at commit (its foreign keys are checked then); inside the test's own
+    transaction there is no commit, so the save raises what the commit would.
+    """
+    gone = Clinic.objects.create(slug="closing", name="Closing clinic", order=99)
+    gone_id = gone.pk
+    gone.delete()
+    real_save = Submission.save
+
+    def checked_save(self, *args, **kwargs):
+        if self.clinic_id is not None and not Clinic.objects.filter(pk=self.clinic_id).exists():
+            raise IntegrityError("FOREIGN KEY constraint failed")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Submission, "save", checked_save)
+    submission = create(db_ruleset, {"groin_pain": True}, clinic_id=gone_id)
+    submission.refresh_from_db()
+    assert submission.clinic_id is None

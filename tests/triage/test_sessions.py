@@ -61,3 +61,24 @@ def test_an_expired_session_loads_empty_and_saving_it_starts_a_new_one():
     stale.save()
     assert stale.session_key != session.session_key
     assert SessionStore(session_key=stale.session_key).load() == {"step": "symptoms"}
+
+
+def test_loading_a_session_is_one_select_and_an_unknown_key_loads_empty():
+    session = stored_session(step="safety")
+    with CaptureQueriesContext(connection) as queries:
+        assert SessionStore(session_key=session.session_key).load() == {"step": "safety"}
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["SELECT"]
+    unknown = SessionStore(session_key="x" * 32)
+    assert unknown.load() == {}
+    assert unknown.session_key is None  # saving it makes a new session, never one with a chosen key
+
+
+def test_write_reports_a_missing_row_without_spoiling_the_transaction_around_it():
+    """The final submit writes the session inside the submission's transaction: a gone row must not roll it back."""
+    session = stored_session(step="safety")
+    Session.objects.filter(session_key=session.session_key).delete()
+    session["step"] = "symptoms"
+    with transaction.atomic():
+        assert session.write() is False
+        kept = stored_session(step="other")
+    assert SessionStore(session_key=kept.session_key).load() == {"step": "other"}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from triage import scoring, screens
+from triage import scoring, screens, services
 from triage.models import Clinic, Submission
 from triage.views import INVALID_POST_SESSION_KEY
 
@@ -456,6 +459,72 @@ def test_each_wizard_screen_costs_at_most_four_queries(start, db_ruleset, django
         assert post_step(start, screens.CONTACT, {"contact_name": "Sam"}).status_code == 302
     with django_assert_max_num_queries(4):
         assert start.get(step_url(screens.CONTACT)).status_code == 200
+
+
+@pytest.mark.parametrize("yes", [set(), {"groin_pain", "clicking_catching", "outer_hip_pain", "lying_on_side_pain"}])
+def test_the_final_submit_costs_at_most_eight_queries(start, db_ruleset, django_assert_max_num_queries, yes):
+    """The session, the ruleset number, the clinics, the submission and its suggestions in one transaction,
+    the session saved: every screen re-validated without a query and without being built twice."""
+    answer_steps(start, db_ruleset, yes=yes, upto=screens.ACTIVITY)
+    with django_assert_max_num_queries(8):
+        response = post_step(start, screens.CONTACT, {})
+    assert "/result/" in response["Location"]
+    submission = Submission.objects.get()
+    assert submission.suggestions.count() == len(submission.result["suggestions"]) == (1 if yes else 0)
+
+
+def test_the_final_submit_writes_the_session_once_in_the_submissions_own_transaction(start, db_ruleset):
+    """One commit for the submission, its suggestions and the session that opens the result.
+
+    The test runs inside a transaction, so the submission's own is a savepoint here (BEGIN ... COMMIT live).
+    """
+    answer_steps(start, db_ruleset, yes={"groin_pain", "clicking_catching"}, upto=screens.ACTIVITY)
+    with CaptureQueriesContext(connection) as queries:
+        response = post_step(start, screens.CONTACT, {})
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    inserts = [i for i, statement in enumerate(sql) if statement.startswith("INSERT")]
+    session_writes = [i for i, statement in enumerate(sql) if statement.startswith('UPDATE "DJANGO_SESSION"')]
+    opened = max(i for i, statement in enumerate(sql[: inserts[0]]) if statement.startswith(("BEGIN", "SAVEPOINT")))
+    closed = next(i for i, statement in enumerate(sql) if i > opened and statement.startswith(("COMMIT", "RELEASE")))
+    assert len(session_writes) == 1
+    assert opened < inserts[0] and inserts[-1] < session_writes[0] < closed
+    # The result opens in this browser: the session knows it.
+    assert start.get(response["Location"]).status_code == 200
+
+
+def test_a_session_cleared_during_the_final_submit_keeps_the_answers_and_shows_a_page(start, db_ruleset, monkeypatch):
+    """The session row deleted while the submission is stored (clearsessions, say): the submission is
+    kept, and the person gets the session-interrupted page, not a traceback."""
+    answer_steps(start, db_ruleset, upto=screens.ACTIVITY)
+    key, real = start.session.session_key, services.suggestions_insert
+
+    def clear_the_session_meanwhile(suggestions):
+        Session.objects.filter(session_key=key).delete()
+        return real(suggestions)
+
+    monkeypatch.setattr(services, "suggestions_insert", clear_the_session_meanwhile)
+    response = post_step(start, screens.CONTACT, {})
+    assert response.status_code == 400
+    assert "Traceback" not in response.content.decode()
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "value"),
+    [(screens.FEET, "ticked", "not_a_question"), (screens.DURATION, "pain_duration", "forever")],
+)
+def test_stored_answers_that_no_longer_validate_send_the_final_submit_back_to_their_screen(
+    start, db_ruleset, step, field, value
+):
+    """The final submit checks every screen's stored answers again (a question screen and a built-in field)."""
+    answer_steps(start, db_ruleset, upto=screens.ACTIVITY)
+    session = start.session
+    wizard = next(key for key, _data in session.items() if key.startswith("wizard_"))
+    session[wizard]["step_data"][step][f"{step}-{field}"] = [value]
+    session.save()
+    response = post_step(start, screens.CONTACT, {})
+    assert response["Location"] == step_url(step)
+    assert Submission.objects.count() == 0
 
 
 def counting_plan_builds(monkeypatch) -> list:
