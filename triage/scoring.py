@@ -122,6 +122,9 @@ class Ruleset:
     _reasons: frozenset[str] = field(init=False, repr=False, compare=False)
     _rules: tuple[_ConditionRule, ...] = field(init=False, repr=False, compare=False)
     _escalation: tuple[EscalationRule, ...] = field(init=False, repr=False, compare=False)
+    # Questions always asked, and those asked only when an earlier answer enables them (score() per call).
+    _always_asked: frozenset[str] = field(init=False, repr=False, compare=False)
+    _conditional: tuple[Question, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_code = {question.code: question for question in self.questions}
@@ -167,6 +170,8 @@ class Ruleset:
         object.__setattr__(self, "_drivers", tuple(q.code for q in ordered if q.kind == DRIVER))
         object.__setattr__(self, "_reasons", frozenset(q.code for q in ordered if q.prompts_assessment))
         object.__setattr__(self, "_rules", tuple(rules))
+        object.__setattr__(self, "_always_asked", frozenset(q.code for q in self.questions if not q.enable_when))
+        object.__setattr__(self, "_conditional", tuple(q for q in self.questions if q.enable_when))
         object.__setattr__(
             self, "_escalation", escalation.rules_in_order(LEGACY_RULES if self.rules is None else self.rules)
         )
@@ -183,6 +188,16 @@ class Ruleset:
     def question_enabled(self, question: Question, answers: Mapping[str, bool]) -> bool:
         """Whether ``question`` is asked, given the answers so far (code to yes/no; absent: not asked)."""
         return not question.enable_when or any(answers.get(code) is expected for code, expected in question.enable_when)
+
+    def asked(self, yes: frozenset[str]) -> frozenset[str]:
+        """The questions a person who answered ``yes`` to these (and no to the rest) was asked.
+
+        ``question_enabled`` with every answer known: an enabling question is
+        always a question of this ruleset (checked above), answered yes or no.
+        """
+        return self._always_asked | frozenset(
+            q.code for q in self._conditional if any((code in yes) is expected for code, expected in q.enable_when)
+        )
 
     def condition(self, slug: str) -> Condition:
         for condition in self.conditions:
@@ -305,8 +320,7 @@ def score(ruleset: Ruleset, answers: Answers) -> Assessment:
     yes = answers.yes
     # What the person was asked: every question whose enable_when their answers meet (a code not
     # answered yes counts as no), so a follow-up never shown is never a telling symptom "not reported".
-    said = {code: code in yes for code in ruleset.by_code}
-    asked = frozenset(q.code for q in ruleset.questions if ruleset.question_enabled(q, said))
+    asked = ruleset.asked(yes)
     scores = tuple(_score_condition(rule, yes, asked) for rule in ruleset._rules)
     order = {condition.slug: index for index, condition in enumerate(ruleset.conditions)}
     # Ties: the condition with more of its score from symptoms (rather than

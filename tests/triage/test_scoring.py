@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import random
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,16 @@ def test_bad_payloads_are_refused_naming_the_problem(ruleset, payload, fragment)
         answers_from_payload(payload, ruleset)
     assert fragment in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_the_questions_asked_are_those_their_enabling_answers_allow_for_any_answers(db_ruleset):
+    """Ruleset.asked (score()'s fast path) agrees with question_enabled, question by question."""
+    rng = random.Random(12)
+    codes = [q.code for q in db_ruleset.questions]
+    assert any(q.enable_when for q in db_ruleset.questions)  # the published ruleset has follow-ups
+    for _ in range(300):
+        yes = frozenset(rng.sample(codes, rng.randint(0, len(codes))))
+        said = {code: code in yes for code in codes}
+        expected = {q.code for q in db_ruleset.questions if db_ruleset.question_enabled(q, said)}
+        assert db_ruleset.asked(yes) == expected
