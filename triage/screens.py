@@ -242,8 +242,9 @@ class Plan:
     answers_by_screen: dict[str, dict[str, bool]]
     # The person's age, when given on the about-you screen.
     age: int | None = None
-    # The screens whose stored data the plan was built from: it holds while they are unchanged.
-    reads: tuple[str, ...] = ()
+    # The stored data of each screen the plan was built from (None: not answered yet):
+    # the plan holds while the storage still gives the same.
+    read: dict[str, Mapping | None] = field(default_factory=dict)
     # The forms of the answered screens that validated, bound to the data read: the final
     # submit re-validates every screen, and need not build and check these a second time.
     valid_forms: dict[str, QuestionsForm] = field(default_factory=dict)
@@ -278,7 +279,7 @@ def plan_build(
     shown: dict[str, Shown] = {}
     answers: dict[str, bool] = {}
     by_screen: dict[str, dict[str, bool]] = {}
-    reads: list[str] = []
+    read: dict[str, Mapping | None] = {}
     valid_forms: dict[str, QuestionsForm] = {}
     age = None
     for screen in screens_for(ruleset, texts):
@@ -291,8 +292,7 @@ def plan_build(
         shown[screen.name] = entry
         data = None
         if questions or screen.name == ABOUT_YOU:
-            reads.append(screen.name)
-            data = stored(screen.name)
+            data = read[screen.name] = stored(screen.name)
         if data is not None:
             form = screen.form_class(data=data, prefix=screen.name, **form_kwargs(entry))
             if isinstance(form, QuestionsForm) and form.is_valid():
@@ -300,4 +300,4 @@ def plan_build(
                 by_screen[screen.name] = form.answers()
                 answers.update(by_screen[screen.name])
                 age = form.cleaned_data.get("age", age)
-    return Plan(shown=shown, answers_by_screen=by_screen, age=age, reads=tuple(reads), valid_forms=valid_forms)
+    return Plan(shown=shown, answers_by_screen=by_screen, age=age, read=read, valid_forms=valid_forms)

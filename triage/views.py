@@ -107,7 +107,6 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
                     # The built-in fields' words, published with the ruleset (cached with it: no query).
                     texts=selectors.field_texts_get(number=self.ruleset.version),
                 )
-                self._plan_read = {name: self.storage.get_step_data(name) for name in self._plan.reads}
             self._resolved_form_list = {name: shown.screen.form_class for name, shown in self._plan.shown.items()}
             self._cache_signature = None
         return dict(self._resolved_form_list)
@@ -116,11 +115,11 @@ class SelfCheckWizard(NamedUrlSessionWizardView):
         """Whether the plan built earlier in this request still holds: the screens it read are stored unchanged.
 
         The plan depends only on the answers of the question screens it read
-        (screens.Plan.reads), so storing the contact, duration or a 0-10
+        (screens.Plan.read), so storing the contact, duration or a 0-10
         screen leaves it as it was, and the final submit builds it once.
         """
-        read = getattr(self, "_plan_read", None)
-        return read is not None and all(self.storage.get_step_data(name) == data for name, data in read.items())
+        plan = getattr(self, "_plan", None)
+        return plan is not None and all(self.storage.get_step_data(name) == data for name, data in plan.read.items())
 
     @property
     def plan(self) -> screens.Plan:
